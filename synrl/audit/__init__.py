@@ -1,0 +1,126 @@
+"""`synrl audit`: re-derive every label from the decoded pixels.
+
+For each sample the audit decodes the MP4, finds every object by its colour, compares the
+measured centroids with the record's `tracks`, and hands the measured trajectories to the
+task's auditor, which recomputes the answer without touching the simulator. Auditors
+register by task id; a task without one is reported as unaudited, never as passed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from synrl.audit.observe import Observation, observe
+from synrl.render.video import VideoError, read_frames
+
+Auditor = Callable[[dict[str, Any], list[Observation]], Any]
+_AUDITORS: dict[str, Auditor] = {}
+
+
+class AuditError(Exception):
+    """The pixels do not allow a derivation (object not found, ambiguous motion)."""
+
+
+def register_auditor(task_id: str) -> Callable[[Auditor], Auditor]:
+    def decorator(fn: Auditor) -> Auditor:
+        _AUDITORS[task_id] = fn
+        return fn
+    return decorator
+
+
+def auditor_for(task_id: str) -> Auditor | None:
+    import synrl.audit.tasks  # noqa: F401  (registers the built-in auditors)
+
+    return _AUDITORS.get(task_id)
+
+
+@dataclass
+class SampleAudit:
+    id: str
+    task: str
+    status: str  # "ok" | "mismatch" | "error" | "unaudited"
+    expected: Any = None
+    derived: Any = None
+    message: str = ""
+    centroid_errors: list[float] = field(default_factory=list)
+
+
+def canonical(value: Any) -> Any:
+    """Make answer values comparable (tuples vs lists, numpy scalars)."""
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def centroid_errors(record: dict[str, Any], observations: list[Observation]) -> list[float]:
+    """Distance (px) between measured and recorded centres, over frames where the object is
+    visible and not overlapped by an object drawn above it."""
+    errors: list[float] = []
+    for track, obs in zip(record["tracks"], observations):
+        visible = np.asarray(track["visible"], dtype=bool) & ~obs.occluded
+        err = np.hypot(obs.x - np.asarray(track["x"]), obs.y - np.asarray(track["y"]))
+        errors.extend(err[visible & obs.found].tolist())
+        missing = visible & ~obs.found
+        if missing.any():
+            raise AuditError(f"{track['id']} ({track['color']} {track['shape']}) not found "
+                             f"in {int(missing.sum())} frames where it should be visible")
+    return errors
+
+
+def audit_sample(record: dict[str, Any], folder: Path) -> SampleAudit:
+    """Audit one sample: centroids against tracks, and the answer against the pixels."""
+    result = SampleAudit(record["id"], record["task"], "ok",
+                         expected=canonical(record.get("answer_value")))
+    auditor = auditor_for(record["task"])
+    try:
+        frames = read_frames(folder / record["video"]["path"])
+        observations = observe(frames, record)
+        result.centroid_errors = centroid_errors(record, observations)
+        if auditor is None:
+            result.status, result.message = "unaudited", "no auditor for this task"
+            return result
+        result.derived = canonical(auditor(record, observations))
+    except (VideoError, AuditError) as exc:
+        result.status, result.message = "error", str(exc).replace(str(folder) + "/", "")
+        return result
+    if result.derived != result.expected:
+        result.status = "mismatch"
+        result.message = f"pixels say {result.derived!r}, record says {result.expected!r}"
+    return result
+
+
+@dataclass
+class AuditSummary:
+    samples: list[SampleAudit]
+
+    def by_task(self) -> dict[str, dict[str, Any]]:
+        table: dict[str, dict[str, Any]] = {}
+        for s in self.samples:
+            row = table.setdefault(s.task, {"checked": 0, "mismatches": 0, "errors": 0,
+                                            "unaudited": 0, "errors_px": []})
+            row["checked"] += 1
+            row["mismatches"] += s.status == "mismatch"
+            row["errors"] += s.status == "error"
+            row["unaudited"] += s.status == "unaudited"
+            row["errors_px"].extend(s.centroid_errors)
+        for row in table.values():
+            px = np.asarray(row.pop("errors_px"))
+            row["mean_px"] = float(px.mean()) if px.size else float("nan")
+            row["max_px"] = float(px.max()) if px.size else float("nan")
+        return table
+
+    @property
+    def ok(self) -> bool:
+        return all(s.status == "ok" for s in self.samples)
+
+    def to_json(self) -> str:
+        return json.dumps({"by_task": self.by_task(),
+                           "failures": [s.__dict__ | {"centroid_errors": None}
+                                        for s in self.samples if s.status != "ok"]}, indent=2)

@@ -1,0 +1,1 @@
+"""Drawing (antialiased sprites) and video writing (H.264 through PyAV)."""

@@ -1,0 +1,145 @@
+"""Unit shapes and the named colour palette.
+
+Every polygon is normalised so that its *area centroid* sits at the origin and its farthest
+vertex lies at distance 1. The centroid convention is what lets `audit` compare the
+colour-mask centroid of the decoded pixels with the `x`/`y` of a track: for a T or a star
+the centre of the bounding box is not where the pixels' mass is.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+# Colours chosen for pairwise distance (>= 100 in RGB) so that both a model and the
+# pixel audit can tell them apart after H.264 with 4:2:0 chroma subsampling.
+PALETTE: dict[str, tuple[int, int, int]] = {
+    "red": (230, 25, 45),
+    "green": (40, 170, 60),
+    "blue": (20, 90, 230),
+    "yellow": (250, 205, 0),
+    "orange": (255, 130, 20),
+    "purple": (130, 40, 190),
+    "cyan": (0, 200, 220),
+    "magenta": (235, 40, 200),
+    "brown": (130, 75, 20),
+    "black": (20, 20, 20),
+}
+
+# Shapes whose orientation is visible over a full turn (needed by rotation questions).
+ORIENTED_SHAPES = ("T", "L")
+
+SHAPES = ("circle", "square", "triangle", "star", "pentagon", "hexagon", "T", "L")
+
+SHAPE_NAMES = {"T": "T shape", "L": "L shape"}
+
+
+def shape_name(shape: str) -> str:
+    """Human name of a shape as used in questions ("circle", "T shape")."""
+    return SHAPE_NAMES.get(shape, shape)
+
+
+def color_distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    return float(math.dist(a, b))
+
+
+def parse_color(value: str) -> tuple[int, int, int]:
+    """Parse a palette name, '#rrggbb' or 'r,g,b' into an RGB triple."""
+    text = value.strip().lower()
+    if text in PALETTE:
+        return PALETTE[text]
+    if text == "white":
+        return (255, 255, 255)
+    if text.startswith("#") and len(text) == 7:
+        try:
+            return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+        except ValueError:
+            pass
+    parts = text.split(",")
+    if len(parts) == 3:
+        try:
+            rgb = tuple(int(p) for p in parts)
+        except ValueError:
+            rgb = ()
+        if len(rgb) == 3 and all(0 <= c <= 255 for c in rgb):
+            return rgb  # type: ignore[return-value]
+    raise ValueError(f"not a colour: {value!r} (use a palette name, '#rrggbb' or 'r,g,b')")
+
+
+def usable_colors(background: tuple[int, int, int], wall: tuple[int, int, int]) -> list[str]:
+    """Palette names that stay distinct from the background and the arena walls."""
+    return [
+        name
+        for name, rgb in PALETTE.items()
+        if color_distance(rgb, background) >= 100 and color_distance(rgb, wall) >= 100
+    ]
+
+
+def _regular(n: int, phase: float = math.pi / 2) -> np.ndarray:
+    angles = phase + 2 * math.pi * np.arange(n) / n
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def _star(points: int = 5, inner: float = 0.45) -> np.ndarray:
+    angles = math.pi / 2 + math.pi * np.arange(2 * points) / points
+    radii = np.where(np.arange(2 * points) % 2 == 0, 1.0, inner)
+    return np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1)
+
+
+def _rects_union(outline: list[tuple[float, float]]) -> np.ndarray:
+    return np.array(outline, dtype=np.float64)
+
+
+def _polygon_centroid(poly: np.ndarray) -> tuple[float, np.ndarray]:
+    x, y = poly[:, 0], poly[:, 1]
+    xn, yn = np.roll(x, -1), np.roll(y, -1)
+    cross = x * yn - xn * y
+    area = cross.sum() / 2
+    cx = ((x + xn) * cross).sum() / (6 * area)
+    cy = ((y + yn) * cross).sum() / (6 * area)
+    return abs(area), np.array([cx, cy])
+
+
+@lru_cache(maxsize=None)
+def unit_polygon(shape: str) -> np.ndarray:
+    """Vertices (N, 2) in maths axes (y up), area centroid at 0, max radius 1."""
+    if shape == "circle":
+        poly = _regular(64)
+    elif shape == "square":
+        poly = _regular(4, math.pi / 4)
+    elif shape == "triangle":
+        poly = _regular(3)
+    elif shape == "pentagon":
+        poly = _regular(5)
+    elif shape == "hexagon":
+        poly = _regular(6, 0.0)
+    elif shape == "star":
+        poly = _star()
+    elif shape == "T":
+        # Long stem so the two principal moments differ clearly: orientation is then
+        # measurable from image moments in every frame.
+        poly = _rects_union(
+            [(-0.6, 0.5), (0.6, 0.5), (0.6, 0.2), (0.15, 0.2), (0.15, -0.9), (-0.15, -0.9),
+             (-0.15, 0.2), (-0.6, 0.2)]
+        )
+    elif shape == "L":
+        poly = _rects_union(
+            [(-0.3, 0.9), (0.0, 0.9), (0.0, -0.3), (0.5, -0.3), (0.5, -0.6), (-0.3, -0.6)]
+        )
+    else:
+        raise ValueError(f"unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}")
+    _, centroid = _polygon_centroid(poly)
+    poly = poly - centroid
+    poly = poly / np.linalg.norm(poly, axis=1).max()
+    poly.setflags(write=False)
+    return poly
+
+
+def shape_area(shape: str, radius: float) -> float:
+    """Area in px^2 of a shape drawn at `radius` (used by the audit to check sizes)."""
+    if shape == "circle":
+        return math.pi * radius * radius
+    area, _ = _polygon_centroid(unit_polygon(shape))
+    return area * radius * radius

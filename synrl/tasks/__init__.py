@@ -1,0 +1,4 @@
+"""Task generators. Adding a task: one module with a registered class, plus its import here."""
+
+from synrl.tasks import collision, direction, rotation, speed  # noqa: F401
+from synrl.tasks.registry import get_task, register, task_ids  # noqa: F401

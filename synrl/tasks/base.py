@@ -1,0 +1,258 @@
+"""What a task is: a pure function of (seed, index, difficulty, options) that returns a
+simulation (tracks, timeline, states) and a question about it.
+
+Rendering (`synrl.render`) and the dataset record (`synrl.record`) are separate steps over
+this data, so the same simulation can be drawn forwards, backwards or at another size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+
+from synrl.render.shapes import PALETTE, shape_name
+
+LETTERS = "ABCDEFGH"
+DIFFICULTY_LEVELS = (1, 2, 3, 4, 5)
+
+
+class TaskError(ValueError):
+    """Invalid task options or an impossible request."""
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    """Frame size and rate of the video to simulate; durations scale with `duration_scale`
+    (the SynRL paper doubles video length for its second RL round)."""
+
+    width: int = 448
+    height: int = 448
+    fps: int = 30
+    background: tuple[int, int, int] = (255, 255, 255)
+    wall: tuple[int, int, int] = (70, 70, 70)
+    duration_scale: float = 1.0
+
+    def frames_for(self, seconds: float) -> int:
+        return max(2, int(round(seconds * self.duration_scale * self.fps)))
+
+
+@dataclass
+class Track:
+    """One object's per-frame state. `x`, `y` are the centre (area centroid) in pixels, x to
+    the right and y downwards; `angle` is in degrees, counter-clockwise positive; `radius` is
+    the drawn size at scale 1."""
+
+    id: str
+    shape: str
+    color: str
+    radius: float
+    x: np.ndarray
+    y: np.ndarray
+    angle: np.ndarray
+    scale: np.ndarray
+    visible: np.ndarray
+    role: str = "distractor"
+
+    @property
+    def rgb(self) -> tuple[int, int, int]:
+        return PALETTE[self.color]
+
+    @property
+    def name(self) -> str:
+        """How questions refer to the object: "red circle"."""
+        return f"{self.color} {shape_name(self.shape)}"
+
+    @classmethod
+    def still(cls, id: str, shape: str, color: str, radius: float, x: float, y: float,
+              num_frames: int, role: str = "distractor") -> "Track":
+        return cls(id, shape, color, radius, np.full(num_frames, float(x)),
+                   np.full(num_frames, float(y)), np.zeros(num_frames), np.ones(num_frames),
+                   np.ones(num_frames, dtype=bool), role)
+
+
+@dataclass
+class Event:
+    """A timeline entry. Times are seconds; the record adds ms and frame indices."""
+
+    type: str
+    start_s: float
+    end_s: float
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Simulation:
+    video: VideoSpec
+    num_frames: int
+    tracks: list[Track]
+    timeline: list[Event]
+    states: list[dict[str, Any]] = field(default_factory=list)
+    # Static scene geometry the renderer and the audit need (e.g. the arena rectangle).
+    scene: dict[str, Any] = field(default_factory=dict)
+    # Choices made while simulating that the question needs (not written to the record).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def track(self, track_id: str) -> Track:
+        for track in self.tracks:
+            if track.id == track_id:
+                return track
+        raise KeyError(track_id)
+
+    @property
+    def duration_s(self) -> float:
+        return self.num_frames / self.video.fps
+
+    def frame_time(self, frame: int) -> float:
+        return frame / self.video.fps
+
+
+@dataclass
+class Question:
+    text: str
+    answer_type: str  # multiple_choice | number | yes_no | list | interval
+    answer: Any
+    answer_text: str
+    options: dict[str, str] | None
+    # Machine-readable meaning of the question and its answer before phrasing; the audit
+    # recomputes `answer_value` from pixels for the same `query`.
+    query: dict[str, Any]
+    answer_value: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A question form. `values(difficulty)` lists the answer values the template can
+    take; the engine cycles through them so that answers are balanced by construction."""
+
+    name: str
+    answer_type: str
+    n_options: int = 4
+
+    @property
+    def is_multiple_choice(self) -> bool:
+        return self.answer_type == "multiple_choice"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The balanced choices made before simulating: which template, which answer value,
+    which letter holds the right option."""
+
+    template: Template
+    value: Any
+    letter_index: int
+
+
+class Task:
+    """Base class of every task. Subclasses set the class attributes, list their templates
+    and implement `values`, `simulate` and `ask`."""
+
+    id: ClassVar[str]
+    family: ClassVar[str]  # "short_term" | "long_term"
+    primitive: ClassVar[str]
+    description: ClassVar[str]
+    templates: ClassVar[tuple[Template, ...]]
+
+    def values(self, template: Template, difficulty: int) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def simulate(self, plan: Plan, rng: np.random.Generator, difficulty: int,
+                 video: VideoSpec) -> Simulation:
+        raise NotImplementedError
+
+    def ask(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
+            difficulty: int) -> Question:
+        raise NotImplementedError
+
+    # -- shared machinery -------------------------------------------------------------
+
+    def available_templates(self, question_types: Sequence[str] | None) -> list[Template]:
+        """Templates whose form is allowed: "mc" keeps multiple choice, "open" the rest."""
+        if not question_types:
+            return list(self.templates)
+        keep = []
+        for template in self.templates:
+            form = "mc" if template.is_multiple_choice else "open"
+            if form in question_types:
+                keep.append(template)
+        return keep
+
+    def plan(self, index: int, difficulty: int,
+             question_types: Sequence[str] | None = None) -> Plan:
+        """Stratify by sample index: templates cycle, and within a template letters cycle
+        every K samples and answer values every V samples.
+
+        A shift after each lcm(K, V) block walks through the remaining (letter, value)
+        pairs, so both marginals are exactly even over short runs and all pairs appear over
+        K * V runs, which random draws cannot guarantee on small datasets.
+        """
+        templates = self.available_templates(question_types)
+        if not templates:
+            raise TaskError(f"task {self.id!r} has no question template of type(s) "
+                            f"{', '.join(question_types or [])}")
+        template = templates[index % len(templates)]
+        j = index // len(templates)
+        values = list(self.values(template, difficulty))
+        k = template.n_options if template.is_multiple_choice else 1
+        block = math.lcm(k, len(values))
+        value = values[(j + j // block) % len(values)]
+        return Plan(template, value, j % k)
+
+
+def lerp(difficulty: int, easy: float, hard: float) -> float:
+    """Interpolate a parameter between its level-1 and level-5 values."""
+    t = (min(max(difficulty, 1), 5) - 1) / 4
+    return easy + (hard - easy) * t
+
+
+def multiple_choice(correct: str, distractors: Sequence[str], letter_index: int,
+                    rng: np.random.Generator, n_options: int) -> tuple[dict[str, str], str]:
+    """Options with `correct` at `letter_index` and the first unique distractors elsewhere
+    (their order shuffled). Distractors must be plausible near-misses chosen by the task."""
+    unique: list[str] = []
+    for d in distractors:
+        if d != correct and d not in unique:
+            unique.append(d)
+    if len(unique) < n_options - 1:
+        raise TaskError(f"only {len(unique)} distinct distractors for {n_options} options")
+    chosen = unique[: n_options - 1]
+    order = rng.permutation(len(chosen))
+    texts = [chosen[i] for i in order]
+    texts.insert(letter_index, correct)
+    options = {LETTERS[i]: text for i, text in enumerate(texts)}
+    return options, LETTERS[letter_index]
+
+
+def near_miss_counts(value: int, n: int, low: int = 0) -> list[int]:
+    """Counts closest to `value` (adjacent first, alternating above and below)."""
+    out: list[int] = []
+    step = 1
+    while len(out) < n:
+        for candidate in (value + step, value - step):
+            if candidate >= low and len(out) < n:
+                out.append(candidate)
+        step += 1
+    return out
+
+
+def pick_colors(rng: np.random.Generator, n: int, allowed: Sequence[str]) -> list[str]:
+    if n > len(allowed):
+        raise TaskError(f"{n} objects need {n} distinct colours; only {len(allowed)} are "
+                        "usable with this background")
+    return [allowed[i] for i in rng.choice(len(allowed), size=n, replace=False)]
+
+
+def fold(u: np.ndarray | float, length: float) -> np.ndarray | float:
+    """Map an unfolded 1-D coordinate into [0, length] as a ball bouncing between walls."""
+    if length <= 0:
+        return np.zeros_like(u) if isinstance(u, np.ndarray) else 0.0
+    m = np.mod(u, 2 * length)
+    return length - np.abs(m - length)
+
+
+def angle_of(vec: tuple[float, float]) -> float:
+    return math.degrees(math.atan2(-vec[1], vec[0]))
