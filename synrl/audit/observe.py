@@ -19,7 +19,8 @@ import numpy as np
 # background-to-colour segment; other palette colours are >= 75 away from every such segment.
 MAX_RESIDUAL = 45.0
 MIN_COVERAGE = 0.2
-BACKGROUND_DISTANCE = 30
+# Per channel: encoder noise on flat background stays well below this.
+BACKGROUND_DISTANCE = 14
 
 
 @dataclass
@@ -59,7 +60,8 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
     """Measure every track of `record` (by its colour) in every frame."""
     tracks = record["tracks"]
     n = record["video"]["num_frames"]
-    background = np.asarray(record.get("background", (255, 255, 255)), dtype=np.float32)
+    background_u8 = [int(v) for v in record.get("background", (255, 255, 255))]
+    background = np.asarray(background_u8, dtype=np.float32)
     rgbs = [np.asarray(c, dtype=np.float32) for c in (colors or [t["rgb"] for t in tracks])]
     directions = [c - background for c in rgbs]
     norms = [float(d @ d) for d in directions]
@@ -71,27 +73,44 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
         if frame_index >= n:
             break
         height, width, _ = frame.shape
-        diff = np.abs(frame.astype(np.int16) - background.astype(np.int16)).sum(axis=2)
-        if arena is not None:
-            # Objects live inside the arena; the walls are outside it.
-            x0, y0, x1, y1 = (int(round(v)) for v in arena)
-            diff[: y0 + 1] = 0
-            diff[y1:] = 0
-            diff[:, : x0 + 1] = 0
-            diff[:, x1:] = 0
-        flat = np.flatnonzero(diff > BACKGROUND_DISTANCE)
-        if flat.size == 0:
+        # Objects live inside the arena; the walls are outside it.
+        x0, y0, x1, y1 = (0, 0, width, height) if arena is None else (
+            int(round(arena[0])) + 1, int(round(arena[1])) + 1, int(round(arena[2])),
+            int(round(arena[3])))
+        crop = frame[y0:y1, x0:x1]
+        # Per-channel uint8 comparisons: several times faster than a full-frame int16 diff.
+        changed = np.zeros(crop.shape[:2], dtype=bool)
+        for channel, value in enumerate(background_u8):
+            plane = crop[..., channel]
+            if value - BACKGROUND_DISTANCE >= 0:
+                changed |= plane < value - BACKGROUND_DISTANCE
+            if value + BACKGROUND_DISTANCE <= 255:
+                changed |= plane > value + BACKGROUND_DISTANCE
+        rows, cols = np.nonzero(changed)
+        if rows.size == 0:
             continue
-        pixels = frame.reshape(-1, 3)[flat].astype(np.float32) - background
-        py, px = np.divmod(flat, width)
-        for i, (direction, norm) in enumerate(zip(directions, norms)):
-            alpha = pixels @ direction / norm
-            residual = np.linalg.norm(pixels - alpha[:, None] * direction, axis=1)
-            sel = (residual < MAX_RESIDUAL) & (alpha > MIN_COVERAGE)
+        py, px = rows + y0, cols + x0
+        pixels = crop[rows, cols].astype(np.float32) - background
+        # Coverage and distance of every pixel to every object's segment; a pixel goes to
+        # the best-fitting colour only, so a half-covered edge of a yellow object is not
+        # mistaken for a faint orange one.
+        alphas = np.stack([pixels @ d / n for d, n in zip(directions, norms)])
+        residuals = np.stack([np.linalg.norm(pixels - a[:, None] * d, axis=1)
+                              for a, d in zip(alphas, directions)])
+        best = residuals.argmin(axis=0)
+        for i in range(len(tracks)):
+            alpha, residual = alphas[i], residuals[i]
+            sel = (best == i) & (residual < MAX_RESIDUAL) & (alpha > MIN_COVERAGE)
             if not sel.any():
                 continue
             w = np.clip(alpha[sel], 0.0, 1.0)
+            rgb = pixels[sel]
             xs, ys = px[sel].astype(np.float64), py[sel].astype(np.float64)
+            # Edge pixels of another object can fit this colour after 4:2:0 chroma
+            # subsampling; they are few and far away, so keep what lies near the median.
+            reach = 2.5 * math.sqrt(w.sum() / math.pi) + 3.0
+            near = np.hypot(xs - np.median(xs), ys - np.median(ys)) <= reach
+            w, xs, ys, rgb = w[near], xs[near], ys[near], rgb[near]
             total = w.sum()
             cx, cy = (w * xs).sum() / total, (w * ys).sum() / total
             dx, dy = xs - cx, ys - cy
@@ -100,8 +119,9 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             angle = -0.5 * math.degrees(math.atan2(2 * mu11, mu20 - mu02))
             out["x"][i, frame_index], out["y"][i, frame_index] = cx, cy
             out["area"][i, frame_index], out["angle"][i, frame_index] = total, angle
-            mean_rgb[i, frame_index] = (pixels[sel][w > 0.9] + background).mean(axis=0) \
-                if (w > 0.9).any() else np.nan
+            solid = w > 0.9
+            if solid.any():
+                mean_rgb[i, frame_index] = rgb[solid].mean(axis=0) + background
     return [
         Observation(out["x"][i], out["y"][i], out["area"][i], out["angle"][i],
                     occlusion_mask(tracks, i), mean_rgb[i])

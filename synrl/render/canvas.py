@@ -65,13 +65,30 @@ def coverage(sprite: Sprite) -> tuple[int, int, np.ndarray]:
         return (v - origin + 0.5) * ss
 
     if sprite.shape == "circle":
-        cx, cy, r = to_sprite(sprite.x, x0), to_sprite(sprite.y, y0), sprite.radius * ss
+        # Inclusive edges add half a sub-pixel all round; take it off the radius.
+        cx, cy = to_sprite(sprite.x, x0), to_sprite(sprite.y, y0)
+        r = sprite.radius * ss - 0.5
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=255)
     else:
-        draw.polygon([(to_sprite(vx, x0), to_sprite(vy, y0)) for vx, vy in verts], fill=255)
+        pts = np.stack([to_sprite(verts[:, 0], x0), to_sprite(verts[:, 1], y0)], axis=1)
+        draw.polygon([tuple(p) for p in inset(pts, 0.5)], fill=255)
     small = image.reduce(ss)
     alpha = np.asarray(small, dtype=np.float32) * (1.0 / 255.0)
     return x0, y0, alpha
+
+
+def inset(poly: np.ndarray, distance: float) -> np.ndarray:
+    """Move every edge of a simple polygon inwards by `distance` (vertex offset along the
+    bisector); used to cancel Pillow's inclusive edges, which add half a sub-pixel."""
+    x, y = poly[:, 0], poly[:, 1]
+    orientation = np.sign(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)) or 1.0
+    edges = np.roll(poly, -1, axis=0) - poly
+    edges /= np.linalg.norm(edges, axis=1, keepdims=True)
+    # Inward normal of each edge for this winding.
+    normals = orientation * np.stack([-edges[:, 1], edges[:, 0]], axis=1)
+    before, after = np.roll(normals, 1, axis=0), normals
+    bisector = (before + after) / (1.0 + np.sum(before * after, axis=1, keepdims=True))
+    return poly + distance * bisector
 
 
 class Canvas:

@@ -16,11 +16,11 @@ import numpy as np
 # Colours chosen for pairwise distance (>= 100 in RGB) so that both a model and the
 # pixel audit can tell them apart after H.264 with 4:2:0 chroma subsampling.
 PALETTE: dict[str, tuple[int, int, int]] = {
-    "red": (230, 25, 45),
+    "red": (220, 20, 60),
     "green": (40, 170, 60),
     "blue": (20, 90, 230),
-    "yellow": (250, 205, 0),
-    "orange": (255, 130, 20),
+    "yellow": (240, 225, 0),
+    "orange": (255, 125, 0),
     "purple": (130, 40, 190),
     "cyan": (0, 200, 220),
     "magenta": (235, 40, 200),
