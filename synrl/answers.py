@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "MAX_ANSWER_CHARS",
+    "MAX_ITEMS",
     "Box",
     "Interval",
     "approximate_token_count",
@@ -63,7 +64,9 @@ Box = tuple[float, float, float, float]
 # ---------------------------------------------------------------------------- text
 
 # Unicode has a dozen dashes and minus signs; models emit all of them.
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-") | {
+    ord("\u2044"): "/"  # the fraction slash NFKC leaves in "1⁄2"
+}
 _QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
     map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
 )
@@ -94,8 +97,8 @@ def normalize_text(text: str) -> str:
 
 _ANSWER_TAG = re.compile(r"<(/?)answer>", re.IGNORECASE)
 _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
-# "The final answer is: B", "Answer - 3"; only used on tag-less text in lenient mode.
-_ANSWER_LEAD_ANYWHERE = re.compile(r"\b(?:final\s)?answer(?:\sis)?\s?[:\-]?", re.IGNORECASE)
+# "The final answer is: B", "Answer: 3"; only used on tag-less text in lenient mode.
+_ANSWER_LEAD_ANYWHERE = re.compile(r"\banswer\s?(?:is\b\s?:?|:)", re.IGNORECASE)
 
 
 def extract_answer(completion: str, *, lenient: bool = False) -> str | None:
@@ -154,7 +157,7 @@ def _answer_text(text: object) -> str | None:
 
 # "Answer: B", "The correct option is (B)", "Final answer - 3". Anchored, so one pass.
 _LEAD = re.compile(
-    r"^(?:the\s+)?(?:final\s+|correct\s+|right\s+)?(?:answer|option|choice)(?:\s+is)?\s*[:\-]?\s*",
+    r"^(?:the\s+)?(?:final\s+|correct\s+|right\s+)?(?:answer|option|choice)\b(?:\s+is\b)?\s*[:\-]?\s*",
     re.IGNORECASE,
 )
 _DECORATION = str.maketrans("", "", "*`")
@@ -418,13 +421,13 @@ def numbers_match(predicted: float | None, target: float, tolerance: float | Non
 
 # ------------------------------------------------------------------------------ yes / no
 
-_YES = frozenset({"yes", "yeah", "yep", "true", "correct", "affirmative", "y"})
-_NO = frozenset({"no", "nope", "false", "incorrect", "negative", "n"})
+_YES = frozenset({"yes", "yeah", "yep", "true", "correct", "affirmative"})
+_NO = frozenset({"no", "nope", "false", "incorrect", "negative"})
 _ALPHA_WORD = re.compile(r"[^\W\d_]+")
 
 
 def parse_yes_no(text: str) -> str | None:
-    """"yes", "no" or ``None``.
+    """Whether an answer text says "yes" or "no"; ``None`` when it says neither or both.
 
     The first word decides ("Yes, it was deleted"; "True"/"Correct" count as yes,
     "False"/"Incorrect" as no), else a lone "yes" or "no" anywhere ("It was deleted, so
@@ -680,13 +683,24 @@ def box_iou(a: Sequence[float], b: Sequence[float]) -> float:
 _TOKENISH = re.compile(r"\w+|[^\w\s]")
 
 
-def approximate_token_count(text: str) -> int:
+def approximate_token_count(text: str, limit: int | None = None) -> int:
     """Words plus punctuation marks in ``text``: a tokenizer-free stand-in for a token count.
 
     Used by the length bonus when the trainer does not pass token ids. BPE tokenizers give
     somewhat more tokens than this on English text (long words split), so a window tuned on
-    real token counts should be used with real token counts.
+    real token counts should be used with real token counts. Counting stops at ``limit``
+    when given, which bounds the work on huge texts.
     """
     if not isinstance(text, str):
         return 0
-    return sum(1 for _ in _TOKENISH.finditer(text))
+    # findall runs in C; the per-match Python loop is only needed to stop early in a
+    # text too long to hold fewer than ``limit`` tokens of any sensible length.
+    if limit is None or len(text) <= 16 * limit:
+        count = len(_TOKENISH.findall(text))
+        return count if limit is None else min(count, limit)
+    count = 0
+    for _ in _TOKENISH.finditer(text):
+        count += 1
+        if count >= limit:
+            break
+    return count

@@ -53,6 +53,17 @@ def _maybe_json(value: Any) -> Any:
     return value
 
 
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or ``None``."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def coerce_ground_truth(ground_truth: Any, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """One ground-truth dict from what a trainer passes.
 
@@ -112,7 +123,11 @@ def number_answer(gt: Mapping[str, Any]) -> float:
 def list_answer(gt: Mapping[str, Any]) -> tuple[list[str], bool]:
     """The canonical list answer and whether its order matters (``answer_ordered``, default true)."""
     answer = _maybe_json(answer_of(gt))
-    ordered = bool(gt.get("answer_ordered", True)) if gt.get("answer_ordered") is not None else True
+    ordered_flag = gt.get("answer_ordered")
+    if isinstance(ordered_flag, str):  # a flag that went through a text column
+        ordered = ordered_flag.strip().lower() not in ("false", "0", "no")
+    else:
+        ordered = True if ordered_flag is None else bool(ordered_flag)
     if isinstance(answer, str) or (isinstance(answer, Sequence) and not isinstance(answer, (bytes, bytearray))):
         items = canonical_list(answer, ordered)
         if items:
@@ -127,8 +142,8 @@ def interval_answer(gt: Mapping[str, Any]) -> Interval:
     if isinstance(answer, str):
         interval = parse_interval(answer)
     elif isinstance(answer, Sequence) and len(answer) == 2:
-        start, end = float(answer[0]), float(answer[1])
-        if math.isfinite(start) and math.isfinite(end) and start <= end:
+        start, end = _finite(answer[0]), _finite(answer[1])
+        if start is not None and end is not None and start <= end:
             interval = (start, end)
     if interval is None:
         raise ValueError(f"ground truth interval {answer!r} is not [start_s, end_s] with start <= end")
@@ -143,8 +158,9 @@ def boxes_answer(gt: Mapping[str, Any]) -> list[Box]:
         boxes = parse_boxes(answer)
     elif isinstance(answer, Sequence) and answer:
         rows = [answer] if not isinstance(answer[0], Sequence) else list(answer)
-        if all(isinstance(row, Sequence) and len(row) == 4 for row in rows):
-            boxes = [tuple(float(v) for v in row) for row in rows]  # type: ignore[misc]
+        coords = [[_finite(v) for v in row] if isinstance(row, Sequence) and len(row) == 4 else [None] for row in rows]
+        if all(None not in row for row in coords):
+            boxes = [(row[0], row[1], row[2], row[3]) for row in coords]  # type: ignore[misc]
     if not boxes:
         raise ValueError(f"ground truth box answer {answer!r} is not [x1, y1, x2, y2] or a list of them")
     return boxes

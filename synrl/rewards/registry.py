@@ -8,17 +8,8 @@ tests all find rewards and their documented ranges in one place.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-
-class RewardFunction(Protocol):
-    """A reward over one completion and its sample's ground truth."""
-
-    __name__: str
-
-    def __call__(self, completion: str, ground_truth: Mapping[str, Any] | None = None, /, **params: Any) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ def reward_spec(name: str) -> RewardSpec:
     except (KeyError, TypeError):
         known = reward_names()
         close = difflib.get_close_matches(str(name), known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = f"; did you mean {close[0]!r}?" if close else "."
         raise UnknownRewardError(f"unknown reward {name!r}{hint} Known rewards: {', '.join(known)}") from None
 
 
@@ -75,7 +66,3 @@ def get_reward(name: str) -> Callable[..., float]:
     """The reward function registered under ``name``."""
     return reward_spec(name).func
 
-
-def reward_table() -> Mapping[str, RewardSpec]:
-    """A read-only view of the whole registry."""
-    return dict(_REGISTRY)
