@@ -80,6 +80,7 @@ def generate_command(
     preset: str = typer.Option("veryfast", help="x264 preset"),
     duration_scale: float = typer.Option(1.0, help="multiply clip durations (curriculum)"),
     previews: int = typer.Option(1, help="contact sheets per task written to OUT/previews"),
+    option: list[str] = typer.Option([], "--option", help="task option NAME=VALUE (repeatable)"),
 ) -> None:
     """Generate (or resume) a dataset: MP4s, manifest.jsonl and dataset.json."""
     from synrl.config import GenerateConfig, VideoOptions
@@ -87,11 +88,17 @@ def generate_command(
     from synrl.tasks import task_ids
     from synrl.tasks.base import TaskError
 
+    task_options = {}
+    for item in option:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--option takes NAME=VALUE, got {item!r}")
+        task_options[name.strip()] = value.strip()
     try:
         config = GenerateConfig(
             tasks=_split_list(tasks) or task_ids(), per_task=per_task, seed=seed, split=split,
             difficulty=difficulty, workers=workers, out=out,
-            question_types=_split_list(question_types) or [],
+            question_types=_split_list(question_types) or [], task_options=task_options,
             video=VideoOptions(width=width, height=height, fps=fps, background=background,
                                crf=crf, preset=preset, duration_scale=duration_scale))
     except ValidationError as exc:
@@ -159,10 +166,12 @@ def validate_command(folder: Path = typer.Argument(..., help="dataset folder"),
     console.print(f"all {total} samples valid")
 
 
-def _audit_one(args: tuple[dict[str, Any], str]):
-    from synrl.audit import audit_sample
+def _audit_one(args: tuple[dict[str, Any], str, dict[str, Any] | None]):
+    from synrl.audit import audit_reversed, audit_sample
 
-    record, folder = args
+    record, folder, identity = args
+    if identity is not None:
+        return audit_reversed(record, identity)
     return audit_sample(record, Path(folder))
 
 
@@ -173,6 +182,8 @@ def audit_command(
     limit: int = typer.Option(0, help="at most this many samples per task (0: all)"),
     workers: int = typer.Option(1, help="processes"),
     report: Optional[Path] = typer.Option(None, help="write the full report as JSON here"),
+    reverse: bool = typer.Option(False, help="render each clip backwards from its simulation "
+                                             "and check the task's declared reversed answer"),
 ) -> None:
     """Re-derive every answer from the decoded pixels and compare with the records."""
     from synrl.audit import AuditSummary
@@ -183,6 +194,12 @@ def audit_command(
         records = load_dataset(folder)
     except DatasetError as exc:
         _fail(str(exc))
+    identity = None
+    if reverse:
+        try:
+            identity = json.loads((folder / "dataset.json").read_text())["identity"]
+        except (OSError, json.JSONDecodeError, KeyError) as exc:
+            _fail(f"--reverse needs the dataset's dataset.json: {exc}")
     wanted = set(_split_list(tasks) or [])
     per_task: dict[str, int] = {}
     selected = []
@@ -195,7 +212,7 @@ def audit_command(
     results = []
     with _progress() as progress:
         bar = progress.add_task("auditing", total=len(selected))
-        jobs = [(r, str(folder)) for r in selected]
+        jobs = [(r, str(folder), identity) for r in selected]
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for result in pool.map(_audit_one, jobs, chunksize=2):
@@ -206,7 +223,10 @@ def audit_command(
                 results.append(_audit_one(job))
                 progress.advance(bar)
     summary = AuditSummary(results)
-    table = Table("task", "checked", "mismatches", "errors", "unaudited", "mean px", "max px")
+    table = Table()
+    table.add_column("task", no_wrap=True)
+    for column in ("checked", "mismatches", "errors", "unaudited", "mean px", "max px"):
+        table.add_column(column, justify="right")
     for task, row in sorted(summary.by_task().items()):
         table.add_row(task, str(row["checked"]), str(row["mismatches"]), str(row["errors"]),
                       str(row["unaudited"]), f"{row['mean_px']:.3f}", f"{row['max_px']:.3f}")
@@ -219,7 +239,8 @@ def audit_command(
     if not summary.ok:
         bad = sum(s.status != "ok" for s in results)
         _fail(f"{bad} of {len(results)} samples failed the audit", 1)
-    console.print(f"all {len(results)} samples agree with their pixels")
+    what = "their time-reversed pixels" if reverse else "their pixels"
+    console.print(f"all {len(results)} samples agree with {what}")
 
 
 @app.command("preview")

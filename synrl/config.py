@@ -65,6 +65,8 @@ class GenerateConfig(BaseModel):
     out: Path
     question_types: list[str] = Field(default_factory=lambda: list(QUESTION_TYPES))
     video: VideoOptions = Field(default_factory=VideoOptions)
+    task_options: dict[str, str] = Field(default_factory=dict,
+                                         description="task options, e.g. reveal=final")
 
     @field_validator("split")
     @classmethod
@@ -98,6 +100,14 @@ class GenerateConfig(BaseModel):
             get_task(task_id)
         if len(set(self.tasks)) != len(self.tasks):
             raise ValueError("a task is listed twice")
+        known: set[str] = set()
+        for task_id in self.tasks:
+            task = get_task(task_id)
+            task.resolve_options(self.task_options)
+            known |= set(task.option_choices)
+        unknown = sorted(set(self.task_options) - known)
+        if unknown:
+            raise ValueError(f"no selected task takes the option(s) {', '.join(unknown)}")
         return self
 
     def identity(self) -> dict:
@@ -109,4 +119,5 @@ class GenerateConfig(BaseModel):
             "difficulty": self.difficulty,
             "question_types": self.question_types,
             "video": self.video.model_dump(),
+            "task_options": dict(sorted(self.task_options.items())),
         }

@@ -15,7 +15,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -55,6 +55,7 @@ class SampleRequest:
     difficulty: int
     question_types: tuple[str, ...]
     video: VideoOptions
+    task_options: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -77,7 +78,8 @@ def build_sample(request: SampleRequest) -> BuiltSample:
     """Simulate and phrase one sample (no pixels yet). Pure: same request, same result."""
     task = get_task(request.task_id)
     rng = np.random.default_rng(request.seed)
-    plan = task.plan(request.index, request.difficulty, request.question_types)
+    plan = task.plan(request.index, request.difficulty, request.question_types,
+                     dict(request.task_options))
     spec = video_spec(request.video)
     sim = task.simulate(plan, rng, request.difficulty, spec)
     question = task.ask(sim, plan, rng, request.difficulty)
@@ -93,7 +95,7 @@ def encoder_settings(options: VideoOptions) -> EncoderSettings:
 
 
 def write_video(sim: Simulation, path: Path, options: VideoOptions,
-                order: Iterator[int] | None = None) -> None:
+                order: Iterable[int] | None = None) -> None:
     with VideoWriter(path, sim.video.width, sim.video.height, sim.video.fps,
                      encoder_settings(options)) as writer:
         for frame in render_frames(sim, order):
@@ -223,7 +225,8 @@ def finalize(out: Path, config: GenerateConfig, complete: bool) -> dict[str, int
 def requests_for(config: GenerateConfig) -> list[SampleRequest]:
     return [
         SampleRequest(task_id, config.split, config.seed, index, config.difficulty,
-                      tuple(config.question_types), config.video)
+                      tuple(config.question_types), config.video,
+                      tuple(sorted(config.task_options.items())))
         for task_id in config.tasks for index in range(config.per_task)
     ]
 

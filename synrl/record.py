@@ -43,7 +43,7 @@ def event_to_dict(event: Event, fps: int, num_frames: int) -> dict[str, Any]:
 
 
 def track_to_dict(track: Track) -> dict[str, Any]:
-    return {
+    out = {
         "id": track.id,
         "shape": track.shape,
         "color": track.color,
@@ -56,6 +56,11 @@ def track_to_dict(track: Track) -> dict[str, Any]:
         "radius": round(track.radius, 2),
         "role": track.role,
     }
+    if track.colors is not None:
+        out["color_by_frame"] = list(track.colors)
+    if track.shapes is not None:
+        out["shape_by_frame"] = list(track.shapes)
+    return out
 
 
 def build_record(task: Task, *, split: str, base_seed: int, index: int, seed: int,

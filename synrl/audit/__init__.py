@@ -8,7 +8,9 @@ register by task id; a task without one is reported as unaudited, never as passe
 
 from __future__ import annotations
 
+import copy
 import json
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -93,6 +95,70 @@ def audit_sample(record: dict[str, Any], folder: Path) -> SampleAudit:
     if result.derived != result.expected:
         result.status = "mismatch"
         result.message = f"pixels say {result.derived!r}, record says {result.expected!r}"
+    return result
+
+
+def reverse_record(record: dict[str, Any], answer_value: Any) -> dict[str, Any]:
+    """The record of the same clip played backwards: per-frame series reversed, events
+    mirrored in time, and the declared reversed answer."""
+    out = copy.deepcopy(record)
+    n = record["video"]["num_frames"]
+    duration = record["video"]["duration_ms"]
+    for track in out["tracks"]:
+        for key, values in track.items():
+            if isinstance(values, list) and len(values) == n:
+                track[key] = values[::-1]
+    for event in out["timeline"]:
+        event["start_ms"], event["end_ms"] = duration - event["end_ms"], duration - event["start_ms"]
+        event["start_frame"], event["end_frame"] = (n - 1 - event["end_frame"],
+                                                    n - 1 - event["start_frame"])
+    out["timeline"].sort(key=lambda e: e["start_ms"])
+    out["answer_value"] = answer_value
+    return out
+
+
+def audit_reversed(record: dict[str, Any], identity: dict[str, Any]) -> SampleAudit:
+    """Render the sample's simulation backwards, encode and decode it, and check that the
+    answer derived from those pixels is the task's declared reversed answer."""
+    from synrl.config import VideoOptions
+    from synrl.generate import SampleRequest, build_sample, write_video
+    from synrl.tasks import get_task
+
+    task = get_task(record["task"])
+    result = SampleAudit(record["id"], record["task"], "ok")
+    try:
+        result.expected = canonical(task.reversed_answer(record))
+    except NotImplementedError as exc:
+        result.status, result.message = "unaudited", str(exc)
+        return result
+    video = VideoOptions(**identity["video"])
+    request = SampleRequest(record["task"], record["split"], record["base_seed"], record["index"],
+                            record["difficulty"], tuple(identity["question_types"]), video,
+                            tuple(sorted(identity.get("task_options", {}).items())))
+    built = build_sample(request)
+    if built.record != record:
+        result.status = "error"
+        result.message = "the record cannot be reproduced from its seed and options"
+        return result
+    backwards = reverse_record(record, result.expected)
+    auditor = auditor_for(record["task"])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reversed.mp4"
+        write_video(built.sim, path, video, order=range(built.sim.num_frames - 1, -1, -1))
+        try:
+            observations = observe(read_frames(path), backwards)
+            result.centroid_errors = centroid_errors(backwards, observations)
+            if auditor is None:
+                result.status, result.message = "unaudited", "no auditor for this task"
+                return result
+            result.derived = canonical(auditor(backwards, observations))
+        except (VideoError, AuditError) as exc:
+            result.status, result.message = "error", str(exc)
+            return result
+    if result.derived != result.expected:
+        result.status = "mismatch"
+        result.message = (f"reversed pixels say {result.derived!r}, declared reversal says "
+                          f"{result.expected!r}")
     return result
 
 

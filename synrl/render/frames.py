@@ -1,13 +1,38 @@
-"""Turn a simulation into RGB frames."""
+"""Turn a simulation into RGB frames.
+
+Renderers register by name; a simulation names the one that draws it (`sprites`, the moving
+shapes of short-term tasks, by default). A scene type that is not made of sprites (a card
+table, a terminal) registers its own renderer in its own module.
+"""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from synrl.render.canvas import Canvas, Sprite
+from synrl.render.shapes import PALETTE
 from synrl.tasks.base import Simulation
+
+Renderer = Callable[[Simulation, Iterable[int]], Iterator[np.ndarray]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(name: str) -> Callable[[Renderer], Renderer]:
+    def decorator(fn: Renderer) -> Renderer:
+        _RENDERERS[name] = fn
+        return fn
+    return decorator
+
+
+def render_frames(sim: Simulation, order: Iterable[int] | None = None) -> Iterator[np.ndarray]:
+    """Yield frames in `order` (default: forwards; reversed for time-reversal checks). The
+    yielded array may be reused by the next frame: copy it to keep it."""
+    if sim.renderer not in _RENDERERS:
+        raise KeyError(f"no renderer {sim.renderer!r}; known: {', '.join(_RENDERERS)}")
+    indices = range(sim.num_frames) if order is None else order
+    return _RENDERERS[sim.renderer](sim, indices)
 
 
 def make_canvas(sim: Simulation) -> Canvas:
@@ -20,15 +45,14 @@ def make_canvas(sim: Simulation) -> Canvas:
     return canvas
 
 
-def render_frames(sim: Simulation, order: Iterable[int] | None = None) -> Iterator[np.ndarray]:
-    """Yield frames in `order` (default: forwards). The yielded array is reused: copy it to
-    keep it."""
+@register_renderer("sprites")
+def render_sprites(sim: Simulation, indices: Iterable[int]) -> Iterator[np.ndarray]:
     canvas = make_canvas(sim)
-    indices = range(sim.num_frames) if order is None else order
     for i in indices:
         canvas.clear()
         for track in sim.tracks:
             if track.visible[i]:
-                canvas.draw(Sprite(track.shape, track.rgb, float(track.x[i]), float(track.y[i]),
+                canvas.draw(Sprite(track.shape_at(i), PALETTE[track.color_at(i)],
+                                   float(track.x[i]), float(track.y[i]),
                                    track.radius * float(track.scale[i]), float(track.angle[i])))
         yield canvas.frame

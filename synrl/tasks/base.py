@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -55,10 +55,20 @@ class Track:
     scale: np.ndarray
     visible: np.ndarray
     role: str = "distractor"
+    # Per-frame colour / shape names when they change during the clip (attribute changes);
+    # None means `color` / `shape` hold for every frame.
+    colors: list[str] | None = None
+    shapes: list[str] | None = None
 
     @property
     def rgb(self) -> tuple[int, int, int]:
         return PALETTE[self.color]
+
+    def color_at(self, frame: int) -> str:
+        return self.colors[frame] if self.colors is not None else self.color
+
+    def shape_at(self, frame: int) -> str:
+        return self.shapes[frame] if self.shapes is not None else self.shape
 
     @property
     def name(self) -> str:
@@ -94,6 +104,8 @@ class Simulation:
     scene: dict[str, Any] = field(default_factory=dict)
     # Choices made while simulating that the question needs (not written to the record).
     facts: dict[str, Any] = field(default_factory=dict)
+    # Name of the registered renderer that draws this simulation (synrl.render.frames).
+    renderer: str = "sprites"
 
     def track(self, track_id: str) -> Track:
         for track in self.tracks:
@@ -140,11 +152,12 @@ class Template:
 @dataclass(frozen=True)
 class Plan:
     """The balanced choices made before simulating: which template, which answer value,
-    which letter holds the right option."""
+    which letter holds the right option; plus the task options of the run."""
 
     template: Template
     value: Any
     letter_index: int
+    options: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Task:
@@ -156,6 +169,20 @@ class Task:
     primitive: ClassVar[str]
     description: ClassVar[str]
     templates: ClassVar[tuple[Template, ...]]
+    # Task-specific options (`synrl generate --option name=value`) with their defaults and
+    # allowed values; e.g. {"reveal": ("initial", "final")}: the first value is the default.
+    option_choices: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
+
+    def resolve_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """This task's options from a run's options (others are ignored), validated."""
+        resolved = {}
+        for name, choices in self.option_choices.items():
+            value = options.get(name, choices[0])
+            if value not in choices:
+                raise TaskError(f"option {name}={value!r} for task {self.id!r}: use one of "
+                                f"{', '.join(map(str, choices))}")
+            resolved[name] = value
+        return resolved
 
     def values(self, template: Template, difficulty: int) -> Sequence[Any]:
         raise NotImplementedError
@@ -167,6 +194,13 @@ class Task:
     def ask(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
             difficulty: int) -> Question:
         raise NotImplementedError
+
+    def reversed_answer(self, record: dict[str, Any]) -> Any:
+        """The `answer_value` the record's question would have if the video were played
+        backwards (direction legs swap and invert, accelerating <-> decelerating, clockwise
+        <-> counter-clockwise, counts unchanged). Used by `synrl audit --reverse`; tasks
+        without a meaningful reversal raise NotImplementedError."""
+        raise NotImplementedError(f"task {self.id!r} declares no reversal mapping")
 
     # -- shared machinery -------------------------------------------------------------
 
@@ -182,7 +216,8 @@ class Task:
         return keep
 
     def plan(self, index: int, difficulty: int,
-             question_types: Sequence[str] | None = None) -> Plan:
+             question_types: Sequence[str] | None = None,
+             options: Mapping[str, Any] | None = None) -> Plan:
         """Stratify by sample index: templates cycle, and within a template letters cycle
         every K samples and answer values every V samples.
 
@@ -200,7 +235,7 @@ class Task:
         k = template.n_options if template.is_multiple_choice else 1
         block = math.lcm(k, len(values))
         value = values[(j + j // block) % len(values)]
-        return Plan(template, value, j % k)
+        return Plan(template, value, j % k, self.resolve_options(options or {}))
 
 
 def lerp(difficulty: int, easy: float, hard: float) -> float:

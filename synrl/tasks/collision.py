@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -156,6 +156,14 @@ class CollisionCount(Task):
                             value)
         return Question(text + " Answer with a number.", "number", value, str(value), None,
                         query, value)
+
+    def reversed_answer(self, record: dict) -> Any:
+        # Backwards, the same contacts happen in the opposite order.
+        if record["query"]["kind"] == "first_wall":
+            walls = [e["wall"] for e in record["timeline"]
+                     if e["type"] == "wall_contact" and e["object"] == record["query"]["object"]]
+            return walls[-1]
+        return record["answer_value"]
 
 
 def wall_text(wall: str) -> str:

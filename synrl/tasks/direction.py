@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from itertools import permutations
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -144,3 +144,12 @@ class Direction(Task):
         answer_value = value if query["kind"] == "final_direction" else [value]
         return Question(text, "multiple_choice", letter, options[letter], options, query,
                         answer_value)
+
+    def reversed_answer(self, record: dict) -> Any:
+        # Played backwards the legs come in the opposite order, each pointing the other way.
+        legs = [e["direction"] for e in record["timeline"]
+                if e["type"] == "move" and e["object"] == record["query"]["object"]]
+        backwards = [OPPOSITE[d] for d in reversed(legs)]
+        if record["query"]["kind"] == "final_direction":
+            return backwards[-1]
+        return backwards

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -14,6 +14,8 @@ from synrl.tasks.registry import register
 from synrl.tasks.scene import Arena, distractor_tracks, scene_colors
 
 SPINS = ("clockwise", "counter-clockwise", "none")
+REVERSED_SPIN = {"clockwise": "counter-clockwise", "counter-clockwise": "clockwise",
+                 "none": "none"}
 SPIN_TEXT = {"clockwise": "Clockwise", "counter-clockwise": "Counter-clockwise",
              "none": "It is not spinning"}
 
@@ -122,3 +124,14 @@ class Rotation(Task):
                             turns)
         return Question(text + " Answer with a number.", "number", turns, str(turns), None,
                         query, turns)
+
+    def reversed_answer(self, record: dict) -> Any:
+        spin = next(e["direction"] for e in record["timeline"]
+                    if e["type"] == "spin" and e["object"] == record["query"]["object"])
+        backwards = REVERSED_SPIN[spin]
+        kind = record["query"]["kind"]
+        if kind == "spin_direction":
+            return backwards
+        if kind == "spins_clockwise":
+            return "yes" if backwards == "clockwise" else "no"
+        return record["answer_value"]  # full turns are the same either way

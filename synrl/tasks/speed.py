@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -14,6 +14,8 @@ from synrl.tasks.registry import register
 from synrl.tasks.scene import Arena, distractor_tracks, object_radius, scene_colors
 
 TRENDS = ("accelerating", "decelerating", "constant")
+REVERSED_TREND = {"accelerating": "decelerating", "decelerating": "accelerating",
+                  "constant": "constant"}
 TREND_TEXT = {"accelerating": "Accelerating", "decelerating": "Decelerating",
               "constant": "Moving at a constant speed"}
 
@@ -96,3 +98,11 @@ class SpeedChange(Task):
             f"Does the {name} speed up over the course of the video?"])) + " Answer yes or no."
         return Question(text, "yes_no", value, value, None,
                         {"kind": "faster_at_end", "object": "obj0"}, value)
+
+    def reversed_answer(self, record: dict) -> Any:
+        trend = next(e["trend"] for e in record["timeline"]
+                     if e["type"] == "motion" and e["object"] == record["query"]["object"])
+        backwards = REVERSED_TREND[trend]
+        if record["query"]["kind"] == "faster_at_end":
+            return "yes" if backwards == "accelerating" else "no"
+        return backwards

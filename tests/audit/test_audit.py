@@ -46,3 +46,29 @@ def test_legs_from_steps():
     nan = np.full(40, np.nan)
     obs = Observation(x, y, nan, nan, np.zeros(40, bool), np.full((40, 3), np.nan))
     assert legs(obs) == ["down", "left"]
+
+
+def test_time_reversed_pixels_give_the_declared_reversed_answers(small_dataset):
+    from synrl.audit import audit_reversed
+
+    identity = json.loads((small_dataset / "dataset.json").read_text())["identity"]
+    records = [json.loads(l) for l in (small_dataset / "manifest.jsonl").open()]
+    results = [audit_reversed(r, identity) for r in records[::2]]
+    assert [(s.id, s.message) for s in results if s.status != "ok"] == []
+    # The declared mapping really changes answers (not a mapping to itself).
+    changed = [s for s, r in zip(results, records[::2]) if s.expected != r["answer_value"]]
+    assert len(changed) >= 3
+
+
+def test_reverse_record_mirrors_time():
+    from synrl.audit import reverse_record
+
+    record = {"video": {"num_frames": 10, "duration_ms": 1000},
+              "tracks": [{"id": "obj0", "x": list(range(10)), "radius": 3.0}],
+              "timeline": [{"type": "a", "start_ms": 100, "end_ms": 300, "start_frame": 1,
+                            "end_frame": 3}], "answer_value": 1}
+    backwards = reverse_record(record, 2)
+    assert backwards["tracks"][0]["x"] == list(range(9, -1, -1))
+    assert backwards["timeline"][0] | {} == {"type": "a", "start_ms": 700, "end_ms": 900,
+                                            "start_frame": 6, "end_frame": 8}
+    assert backwards["answer_value"] == 2 and record["answer_value"] == 1
