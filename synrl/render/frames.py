@@ -27,8 +27,9 @@ def register_renderer(name: str) -> Callable[[Renderer], Renderer]:
 
 
 def render_frames(sim: Simulation, order: Iterable[int] | None = None) -> Iterator[np.ndarray]:
-    """Yield frames in `order` (default: forwards; reversed for time-reversal checks). The
-    yielded array may be reused by the next frame: copy it to keep it."""
+    """Yield frames, (H, W, 3) RGB or (H, W, 4) RGBA uint8 arrays, in `order` (default:
+    forwards; reversed for time-reversal checks). The yielded array may be reused by the
+    next frame: copy it to keep it."""
     if sim.renderer not in _RENDERERS:
         raise KeyError(f"no renderer {sim.renderer!r}; known: {', '.join(_RENDERERS)}")
     indices = range(sim.num_frames) if order is None else order
@@ -55,4 +56,4 @@ def render_sprites(sim: Simulation, indices: Iterable[int]) -> Iterator[np.ndarr
                 canvas.draw(Sprite(track.shape_at(i), PALETTE[track.color_at(i)],
                                    float(track.x[i]), float(track.y[i]),
                                    track.radius * float(track.scale[i]), float(track.angle[i])))
-        yield canvas.frame
+        yield canvas.rgba

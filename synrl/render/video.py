@@ -44,8 +44,10 @@ class VideoWriter:
         self.frames_written = 0
         self._closed = False
 
-    def write(self, rgb: np.ndarray) -> None:
-        frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    def write(self, image: np.ndarray) -> None:
+        """Encode one (H, W, 3) RGB or (H, W, 4) RGBA uint8 frame."""
+        frame = av.VideoFrame.from_ndarray(image, format="rgba" if image.shape[2] == 4
+                                           else "rgb24")
         frame.pts = self.frames_written
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
