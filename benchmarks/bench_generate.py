@@ -8,7 +8,9 @@ For each task the same samples are produced four ways, all with the same x264 se
 - Matplotlib reference: the same simulation drawn the way the SynRL paper describes
   (a Matplotlib figure redrawn per frame, artists moved, `canvas.draw()`), then encoded.
 
-Each figure is the median of --repeats runs. Usage:
+Single-process figures use the process's CPU time, so that other load on the machine does not
+distort them or their ratios; the N-process figure is wall-clock. Each figure is the median
+of --repeats interleaved runs. Usage:
     python benchmarks/bench_generate.py [--tasks a,b] [--videos 6] [--workers N] [--repeats 3]
 """
 
@@ -37,14 +39,12 @@ def requests(task_id: str, count: int, video: VideoOptions) -> list[SampleReques
     return [SampleRequest(task_id, "train", 0, i, 1, ("mc", "open"), video) for i in range(count)]
 
 
-def end_to_end(reqs: list[SampleRequest], out: Path) -> tuple[float, int]:
-    start = time.perf_counter()
-    frames = 0
+def end_to_end(reqs: list[SampleRequest], out: Path) -> float:
+    start = time.process_time()
     for n, request in enumerate(reqs):
         built = build_sample(request)
         write_video(built.sim, out / f"{n}.mp4", request.video)
-        frames += built.sim.num_frames
-    return time.perf_counter() - start, frames
+    return time.process_time() - start
 
 
 def parallel(task_id: str, count: int, workers: int, video: VideoOptions, out: Path) -> float:
@@ -57,13 +57,13 @@ def parallel(task_id: str, count: int, workers: int, video: VideoOptions, out: P
 
 
 def encode_only(frame_sets: list[list[np.ndarray]], video: VideoOptions, out: Path) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for n, frames in enumerate(frame_sets):
         with VideoWriter(out / f"floor{n}.mp4", video.width, video.height, video.fps,
                          encoder_settings(video)) as writer:
             for frame in frames:
                 writer.write(frame)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def matplotlib_reference(reqs: list[SampleRequest], out: Path) -> float:
@@ -75,7 +75,7 @@ def matplotlib_reference(reqs: list[SampleRequest], out: Path) -> float:
 
     from synrl.render.canvas import Sprite, sprite_vertices
 
-    start = time.perf_counter()
+    start = time.process_time()
     for n, request in enumerate(reqs):
         sim = build_sample(request).sim
         video = sim.video
@@ -115,7 +115,7 @@ def matplotlib_reference(reqs: list[SampleRequest], out: Path) -> float:
                 rgba = np.asarray(fig.canvas.buffer_rgba())
                 writer.write(np.ascontiguousarray(rgba[..., :3]))
         plt.close(fig)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def main() -> None:
@@ -133,9 +133,9 @@ def main() -> None:
           f"libx264 preset={video.preset} crf={video.crf}; {args.videos} videos per task, "
           f"median of {args.repeats}")
     header = ("| task | frames | e2e 1 proc (videos/s) | e2e 1 proc (frames/s) | "
-              f"e2e {args.workers} proc (videos/s) | e2e {args.workers} proc (frames/s) | "
-              "encode-only floor (frames/s) | e2e / floor | Matplotlib ref (frames/s) | "
-              "e2e / Matplotlib | mean MP4 size (KiB) |")
+              f"e2e {args.workers} proc, wall (videos/s) | e2e {args.workers} proc, wall "
+              "(frames/s) | encode-only floor (frames/s) | e2e / floor | Matplotlib ref "
+              "(frames/s) | e2e / Matplotlib | mean MP4 size (KiB) |")
     print(header)
     print("|" + "---|" * 11)
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,14 +144,16 @@ def main() -> None:
             reqs = requests(task_id, args.videos, video)
             frame_sets = [[f.copy() for f in render_frames(build_sample(r).sim)] for r in reqs]
             frames = sum(len(s) for s in frame_sets)
-            e2e = statistics.median(end_to_end(reqs, out)[0] for _ in range(args.repeats))
+            runs: dict[str, list[float]] = {"e2e": [], "par": [], "floor": [], "mpl": []}
+            for _ in range(args.repeats):
+                runs["e2e"].append(end_to_end(reqs, out))
+                runs["floor"].append(encode_only(frame_sets, video, out))
+                runs["mpl"].append(matplotlib_reference(reqs, out))
+                runs["par"].append(parallel(task_id, args.videos, args.workers, video,
+                                            out / "par"))
+            e2e, par, floor, mpl = (statistics.median(runs[k])
+                                    for k in ("e2e", "par", "floor", "mpl"))
             sizes = [os.path.getsize(out / f"{n}.mp4") for n in range(len(reqs))]
-            par = statistics.median(parallel(task_id, args.videos, args.workers, video,
-                                             out / "par") for _ in range(args.repeats))
-            floor = statistics.median(encode_only(frame_sets, video, out)
-                                      for _ in range(args.repeats))
-            mpl = statistics.median(matplotlib_reference(reqs, out)
-                                    for _ in range(args.repeats))
             print(f"| {task_id} | {frames} | {len(reqs) / e2e:.1f} | {frames / e2e:.0f} | "
                   f"{len(reqs) / par:.1f} | {frames / par:.0f} | {frames / floor:.0f} | "
                   f"{floor / e2e:.0%} | {frames / mpl:.0f} | {mpl / e2e:.1f}x | "
