@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -10,39 +11,20 @@ from typing import Any, Optional
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from synrl import __version__
+from synrl.cliutil import console, errors, fail as _fail, split_list as _split_list
+from synrl.cliutil import validation_message as _pydantic_message
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Synthetic videos, grounded CoT and verifiable rewards for temporal "
                        "reasoning in video VLMs.")
-console = Console()
-errors = Console(stderr=True)
 
 
 class UserError(Exception):
     """An error the user can fix; printed as one line, never as a traceback."""
-
-
-def _fail(message: str, code: int = 2) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _pydantic_message(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
-def _split_list(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [v.strip() for v in value.split(",") if v.strip()]
 
 
 def _progress() -> Progress:
@@ -80,6 +62,7 @@ def generate_command(
     preset: str = typer.Option("veryfast", help="x264 preset"),
     duration_scale: float = typer.Option(1.0, help="multiply clip durations (curriculum)"),
     previews: int = typer.Option(1, help="contact sheets per task written to OUT/previews"),
+    cot: bool = typer.Option(True, help="write grounded chain-of-thought to OUT/cot.jsonl"),
     option: list[str] = typer.Option([], "--option", help="task option NAME=VALUE (repeatable)"),
 ) -> None:
     """Generate (or resume) a dataset: MP4s, manifest.jsonl and dataset.json."""
@@ -123,8 +106,25 @@ def generate_command(
         for sample, error in list(result.failed.items())[:10]:
             errors.print(f"  {sample}: {error}", highlight=False)
         _fail(f"{len(result.failed)} samples failed; rerun the same command to retry them", 1)
+    if cot:
+        _write_cot(out)
     if previews > 0:
         _write_previews(out, previews)
+
+
+def _write_cot(folder: Path) -> None:
+    from synrl.cot import write_grounded_cot
+
+    # Not strict: a task without a CoT writer must not fail a run whose videos are written;
+    # `synrl cot` itself is strict and names the task.
+    summary = write_grounded_cot(folder, strict=False)
+    console.print(f"{summary.passed} of {summary.written} chains of thought pass the checker "
+                  f"-> {summary.path}")
+    if summary.missing_writers:
+        errors.print(f"warning: no CoT writer for {', '.join(summary.missing_writers)}",
+                     highlight=False)
+    if summary.failed:
+        _fail(f"{len(summary.failed)} chains of thought failed the checker", 1)
 
 
 def _write_previews(folder: Path, per_task: int) -> None:
@@ -276,6 +276,11 @@ def preview_command(
 def version_command() -> None:
     """Print the version."""
     console.print(__version__)
+
+
+# Subcommand groups living in their own packages; each module exposes register(app).
+for _module in ("synrl.cot.cli",):
+    importlib.import_module(_module).register(app)
 
 
 def main() -> None:

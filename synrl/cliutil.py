@@ -1,0 +1,33 @@
+"""Helpers shared by every `synrl` subcommand: one-line errors, list options, consoles."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print `error: message` on stderr and exit with `code` (never a traceback)."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def split_list(value: str | None) -> list[str] | None:
+    """'a, b,,c' -> ['a', 'b', 'c']; None or only commas -> None."""
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()] or None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first problem of a pydantic error, on one line: `field: message`."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message

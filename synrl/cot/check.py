@@ -1,0 +1,199 @@
+"""The programmatic CoT checker, run on every chain whoever wrote it.
+
+A chain passes when (1) it is ``<think>...</think><answer>...</answer>`` (the format
+reward's rule), (2) its answer block scores full accuracy for the record (the accuracy
+reward, so the checker and training can never disagree), (3) every time it mentions is
+within a tolerance (0.5 s) of a timeline event's start or end, or of the clip's start or
+end, and (4) every object it names by colour and shape ("the orange circle") exists in the
+video (in some frame, for objects that change colour or shape).
+
+Times are read from the think block: clock times (``mm:ss``, ``mm:ss.s``, ``hh:mm:ss``)
+anywhere, and seconds after a time preposition ("at 1.7 s", "around 2 seconds",
+"from 1.2 s"); a bare duration ("for 2 seconds", "over 3 s") is not a time and is not
+checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from synrl.qa import answer_for, format_timestamp, object_names, split_completion
+from synrl.render.shapes import PALETTE, shape_name
+from synrl.rewards import accuracy_reward, follows_format
+
+__all__ = ["CheckConfig", "CheckResult", "check_cot", "mentioned_objects", "mentioned_times"]
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Tolerances of the checker."""
+
+    #: A mentioned time must be this close (seconds) to an event boundary.
+    timestamp_tolerance_s: float = 0.5
+    #: Minimum accuracy reward of the answer block (1.0: exactly right; intervals: IoU).
+    min_accuracy: float = 1.0
+    #: Whether the clip's first and last instants count as events ("at 00:00 the ...").
+    clip_bounds_are_events: bool = True
+
+
+@dataclass
+class CheckResult:
+    """Outcome of :func:`check_cot`; ``problems`` says what failed in words."""
+
+    ok: bool
+    format_ok: bool
+    answer_ok: bool
+    accuracy: float
+    timestamps_ok: bool
+    objects_ok: bool
+    timestamps: list[float] = field(default_factory=list)
+    bad_timestamps: list[str] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
+    unknown_objects: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def feedback(self) -> str:
+        """The problems as a bulleted list, for sending a chain back to its writer."""
+        return "\n".join(f"- {problem}" for problem in self.problems)
+
+
+# ------------------------------------------------------------------------------- times
+
+_CLOCK = re.compile(r"(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?(?![\w:]|\.\d)")
+_SECONDS = re.compile(
+    r"\b(?:at|around|near|until|till|from|between)\s+(?:t\s*=\s*)?(\d+(?:\.\d+)?)\s*"
+    r"(?:s|sec|secs|second|seconds)\b",
+    re.IGNORECASE,
+)
+
+
+def mentioned_times(text: str) -> list[tuple[str, float]]:
+    """``(as written, seconds)`` of every time ``text`` mentions, in order of appearance."""
+    found: list[tuple[int, str, float]] = []
+    for m in _CLOCK.finditer(text):
+        hours, minutes, secs, frac = m.groups()
+        if int(secs) >= 60 or (hours is not None and int(minutes) >= 60):
+            continue
+        value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + float(f"0.{frac or 0}")
+        found.append((m.start(), m.group(0), value))
+    for m in _SECONDS.finditer(text):
+        found.append((m.start(), m.group(0), float(m.group(1))))
+    return [(written, value) for _, written, value in sorted(found)]
+
+
+def _anchors_s(record: Mapping[str, Any], config: CheckConfig) -> list[float]:
+    anchors = set()
+    for event in record.get("timeline") or []:
+        anchors.add(event["start_ms"] / 1000.0)
+        anchors.add(event["end_ms"] / 1000.0)
+    if config.clip_bounds_are_events:
+        anchors.update((0.0, record["video"]["duration_ms"] / 1000.0))
+    return sorted(anchors)
+
+
+# ----------------------------------------------------------------------------- objects
+
+# How a watcher may call each shape; the first word of each list is never ambiguous.
+_SHAPE_WORDS = {
+    "circle": ("circle", "ball", "disc", "disk", "dot"),
+    "square": ("square",),
+    "triangle": ("triangle",),
+    "star": ("star",),
+    "pentagon": ("pentagon",),
+    "hexagon": ("hexagon",),
+    "T": ("t shape", "t-shape", "t"),
+    "L": ("l shape", "l-shape", "l"),
+}
+_WORD_TO_SHAPE = {word: shape for shape, words in _SHAPE_WORDS.items() for word in words}
+_MENTION = re.compile(
+    r"\b(" + "|".join(sorted(PALETTE, key=len, reverse=True)) + r")[- ]("
+    + "|".join(re.escape(w) for w in sorted(_WORD_TO_SHAPE, key=len, reverse=True))
+    + r")(?:e?s)?\b",
+    re.IGNORECASE,
+)
+
+
+def mentioned_objects(text: str) -> list[tuple[str, str]]:
+    """``(colour, shape)`` of every object ``text`` names by colour and shape, in order."""
+    out = []
+    for m in _MENTION.finditer(text):
+        word = m.group(2).casefold()
+        out.append((m.group(1).casefold(), _WORD_TO_SHAPE[word]))
+    return out
+
+
+def _known_objects(record: Mapping[str, Any]) -> set[tuple[str, str]]:
+    known = set()
+    for track in record.get("tracks") or []:
+        colors = set(track.get("color_by_frame") or [track["color"]])
+        shapes = set(track.get("shape_by_frame") or [track["shape"]])
+        known.update((c, s) for c in colors for s in shapes)
+    return known
+
+
+# ------------------------------------------------------------------------------- check
+
+
+def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckConfig()) -> CheckResult:
+    """Check one chain against its record; never raises on any chain text."""
+    problems: list[str] = []
+    text = cot if isinstance(cot, str) else ""
+    format_ok = follows_format(text)
+    if not format_ok:
+        problems.append("The reply must be exactly <think>reasoning</think><answer>answer</answer>, "
+                        "each tag once, nothing outside the two blocks.")
+    parts = split_completion(text)
+    if format_ok and parts is not None and not parts[0]:
+        format_ok = False
+        problems.append("The think block is empty: write the reasoning inside <think> </think>.")
+    accuracy = accuracy_reward(text, record)
+    answer_ok = accuracy >= config.min_accuracy
+    if not answer_ok:
+        given = parts[1] if parts else "no answer block"
+        problems.append(f"The final answer ({given!r}) is wrong: the correct answer is "
+                        f"{_answer_words(record)}.")
+
+    think = parts[0] if parts else text
+    anchors = _anchors_s(record, config)
+    times = mentioned_times(think)
+    bad = [written for written, value in times
+           if not any(abs(value - a) <= config.timestamp_tolerance_s + 1e-9 for a in anchors)]
+    if bad:
+        listed = ", ".join(format_timestamp(a * 1000, 1) for a in anchors)
+        problems.append(f"These times match no event (each must be within "
+                        f"{config.timestamp_tolerance_s:g} s of one): {', '.join(bad)}. "
+                        f"Event times: {listed}.")
+
+    known = _known_objects(record)
+    mentions = mentioned_objects(think)
+    unknown = sorted({f"{c} {shape_name(s)}" for c, s in mentions if (c, s) not in known})
+    if unknown:
+        present = ", ".join(object_names(record).values()) or "none"
+        problems.append(f"Names objects that are not in the video: {', '.join(unknown)}. "
+                        f"The objects are: {present}.")
+    return CheckResult(
+        ok=not problems,
+        format_ok=format_ok,
+        answer_ok=answer_ok,
+        accuracy=accuracy,
+        timestamps_ok=not bad,
+        objects_ok=not unknown,
+        timestamps=[value for _, value in times],
+        bad_timestamps=bad,
+        objects=[f"{c} {shape_name(s)}" for c, s in mentions],
+        unknown_objects=unknown,
+        problems=problems,
+    )
+
+
+def _answer_words(record: Mapping[str, Any]) -> str:
+    answer = answer_for(record)
+    if record.get("answer_type") == "multiple_choice" and record.get("answer_text"):
+        return f"{answer} ({record['answer_text']})"
+    return answer

@@ -1,0 +1,77 @@
+"""Registry of grounded CoT writers by task id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from synrl.cot.grounded.base import WriterContext
+from synrl.qa import answer_for, format_completion
+
+#: A writer turns one record (through its context) into the text of the think block.
+Writer = Callable[[WriterContext], str]
+
+_WRITERS: dict[str, Writer] = {}
+
+
+class MissingWriterError(LookupError):
+    """Some task has no grounded writer: its samples cannot get a CoT without a model."""
+
+    def __init__(self, task_ids: Iterable[str]):
+        self.task_ids = sorted(set(task_ids))
+        listed = ", ".join(self.task_ids)
+        super().__init__(
+            f"no grounded CoT writer for task(s): {listed}. Add a module under "
+            f"synrl/cot/grounded/ with a function decorated @register_writer(\"<task id>\") and "
+            f"import it in synrl/cot/grounded/__init__.py"
+        )
+
+    def __str__(self) -> str:  # LookupError would print the message quoted
+        return self.args[0]
+
+
+def register_writer(task_id: str) -> Callable[[Writer], Writer]:
+    """Decorator registering ``writer`` as the grounded CoT writer of ``task_id``."""
+
+    def decorate(writer: Writer) -> Writer:
+        if task_id in _WRITERS and _WRITERS[task_id] is not writer:
+            raise ValueError(f"grounded writer for task {task_id!r} is registered twice")
+        _WRITERS[task_id] = writer
+        return writer
+
+    return decorate
+
+
+def writer_ids() -> list[str]:
+    """Task ids that have a grounded writer."""
+    _load_builtin()
+    return sorted(_WRITERS)
+
+
+def get_writer(task_id: str) -> Writer:
+    """The writer of ``task_id``; :class:`MissingWriterError` when there is none."""
+    _load_builtin()
+    if task_id not in _WRITERS:
+        raise MissingWriterError([task_id])
+    return _WRITERS[task_id]
+
+
+def missing_writers(task_ids: Iterable[str]) -> list[str]:
+    """Those of ``task_ids`` without a writer, sorted."""
+    _load_builtin()
+    return sorted({t for t in task_ids if t not in _WRITERS})
+
+
+def grounded_think(record: Mapping[str, Any]) -> str:
+    """The think-block text the record's task writer produces."""
+    return get_writer(str(record["task"]))(WriterContext.for_record(record)).strip()
+
+
+def grounded_cot(record: Mapping[str, Any]) -> str:
+    """The full ``<think>...</think><answer>...</answer>`` chain for ``record``, no model."""
+    return format_completion(grounded_think(record), answer_for(record))
+
+
+def _load_builtin() -> None:
+    # Importing the package imports every writer module, which registers itself.
+    import synrl.cot.grounded  # noqa: F401
