@@ -76,26 +76,32 @@ def centroid_errors(record: dict[str, Any], observations: list[Observation]) -> 
     return errors
 
 
-def audit_sample(record: dict[str, Any], folder: Path) -> SampleAudit:
-    """Audit one sample: centroids against tracks, and the answer against the pixels."""
-    result = SampleAudit(record["id"], record["task"], "ok",
-                         expected=canonical(record.get("answer_value")))
+def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, observed: str,
+                  expected: str) -> SampleAudit:
+    """Measure `video` against `record` and compare the derived answer with
+    `result.expected`; fills in and returns `result`."""
     auditor = auditor_for(record["task"])
     try:
-        frames = read_frames(folder / record["video"]["path"])
-        observations = observe(frames, record)
+        observations = observe(read_frames(video), record)
         result.centroid_errors = centroid_errors(record, observations)
         if auditor is None:
             result.status, result.message = "unaudited", "no auditor for this task"
             return result
         result.derived = canonical(auditor(record, observations))
     except (VideoError, AuditError) as exc:
-        result.status, result.message = "error", str(exc).replace(str(folder) + "/", "")
+        result.status, result.message = "error", str(exc).replace(str(video.parent) + "/", "")
         return result
     if result.derived != result.expected:
         result.status = "mismatch"
-        result.message = f"pixels say {result.derived!r}, record says {result.expected!r}"
+        result.message = f"{observed} say {result.derived!r}, {expected} says {result.expected!r}"
     return result
+
+
+def audit_sample(record: dict[str, Any], folder: Path) -> SampleAudit:
+    """Audit one sample: centroids against tracks, and the answer against the pixels."""
+    result = SampleAudit(record["id"], record["task"], "ok",
+                         expected=canonical(record.get("answer_value")))
+    return _check_pixels(result, record, folder / record["video"]["path"], "pixels", "record")
 
 
 def reverse_record(record: dict[str, Any], answer_value: Any) -> dict[str, Any]:
@@ -141,25 +147,10 @@ def audit_reversed(record: dict[str, Any], identity: dict[str, Any]) -> SampleAu
         result.message = "the record cannot be reproduced from its seed and options"
         return result
     backwards = reverse_record(record, result.expected)
-    auditor = auditor_for(record["task"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "reversed.mp4"
         write_video(built.sim, path, video, order=range(built.sim.num_frames - 1, -1, -1))
-        try:
-            observations = observe(read_frames(path), backwards)
-            result.centroid_errors = centroid_errors(backwards, observations)
-            if auditor is None:
-                result.status, result.message = "unaudited", "no auditor for this task"
-                return result
-            result.derived = canonical(auditor(backwards, observations))
-        except (VideoError, AuditError) as exc:
-            result.status, result.message = "error", str(exc)
-            return result
-    if result.derived != result.expected:
-        result.status = "mismatch"
-        result.message = (f"reversed pixels say {result.derived!r}, declared reversal says "
-                          f"{result.expected!r}")
-    return result
+        return _check_pixels(result, backwards, path, "reversed pixels", "declared reversal")
 
 
 @dataclass
