@@ -16,7 +16,9 @@ WALLS = ("top", "bottom", "left", "right")
 # Contacts closer than this (in time) to each other or to the clip's ends are rejected:
 # they could not be counted by watching, nor measured from the pixels.
 MIN_GAP_S = 0.3
-MAX_AXIS_SPEED = 570.0  # px/s: 19 px per frame at 30 fps
+# Per-axis speed limits in pixels per frame: below 1 a turning point is not measurable,
+# above 19 a contact falls between frames too far from the wall to see.
+MIN_AXIS_STEP, MAX_AXIS_STEP = 1.0, 19.0
 
 
 @register
@@ -52,7 +54,8 @@ class CollisionCount(Task):
 
         for _ in range(1000):
             per_axis, asked_axis = self._axis_counts(plan, rng)
-            bounces = {axis: self._bounce_with(per_axis[axis], lengths[axis], duration, rng)
+            bounces = {axis: self._bounce_with(per_axis[axis], lengths[axis], duration,
+                                               video.fps, rng)
                        for axis in ("x", "y")}
             if None in bounces.values():
                 continue
@@ -90,7 +93,7 @@ class CollisionCount(Task):
         return {"x": nx, "y": total - nx}, None
 
     @staticmethod
-    def _bounce_with(count: int, length: float, duration: float,
+    def _bounce_with(count: int, length: float, duration: float, fps: int,
                      rng: np.random.Generator) -> Bounce | None:
         """A bounce that meets exactly `count` walls within `duration` (constructive)."""
         p0 = float(rng.uniform(0.1, 0.9) * length)
@@ -102,7 +105,7 @@ class CollisionCount(Task):
             low, high = to_first + (count - 1) * length, to_first + count * length
         travel = low + float(rng.uniform(0.15, 0.85)) * (high - low)
         speed = travel / duration
-        if speed > MAX_AXIS_SPEED or speed < 30.0:
+        if not MIN_AXIS_STEP * fps <= speed <= MAX_AXIS_STEP * fps:
             return None
         return Bounce(p0, direction * speed, length)
 
