@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from synrl import __version__
-from synrl.cliutil import console, errors, fail as _fail, split_list as _split_list
+from synrl.cliutil import console, errors, fail as _fail, key_values, split_list as _split_list
 from synrl.cliutil import validation_message as _pydantic_message
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -71,12 +71,7 @@ def generate_command(
     from synrl.tasks import task_ids
     from synrl.tasks.base import TaskError
 
-    task_options = {}
-    for item in option:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--option takes NAME=VALUE, got {item!r}")
-        task_options[name.strip()] = value.strip()
+    task_options = key_values(option)
     try:
         config = GenerateConfig(
             tasks=_split_list(tasks) or task_ids(), per_task=per_task, seed=seed, split=split,
@@ -279,7 +274,7 @@ def version_command() -> None:
 
 
 # Subcommand groups living in their own packages; each module exposes register(app).
-for _module in ("synrl.cot.cli",):
+for _module in ("synrl.cot.cli", "synrl.train.cli", "synrl.eval.cli"):
     importlib.import_module(_module).register(app)
 
 

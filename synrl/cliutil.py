@@ -31,3 +31,14 @@ def validation_message(exc: ValidationError) -> str:
     where = ".".join(str(p) for p in first["loc"])
     message = first["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def key_values(items: list[str], flag: str = "--option") -> dict[str, str]:
+    """['a=1', 'b = x'] -> {'a': '1', 'b': 'x'}; a malformed item is a one-line error."""
+    parsed = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            fail(f"{flag} takes NAME=VALUE, got {item!r}")
+        parsed[name.strip()] = value.strip()
+    return parsed

@@ -1,0 +1,111 @@
+"""Metrics of the evaluation: temporal grounding, mean relative accuracy, pass@k.
+
+Per-sample scores are combined here; every function takes the full list of samples, and a
+failed, empty or unparseable prediction enters as a prediction of ``None`` scoring zero, so
+no denominator ever shrinks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from synrl.answers import Interval, interval_iou
+
+__all__ = [
+    "GROUNDING_THRESHOLDS",
+    "MRA_THRESHOLDS",
+    "best_overlap",
+    "grounding_summary",
+    "interval_iop",
+    "interval_iou",
+    "mean",
+    "mean_relative_accuracy",
+    "pass_at_k",
+    "pass_at_k_mean",
+]
+
+#: IoU thresholds of R@0.3/0.5/0.7 (Charades-STA, NExT-GQA, ReXTime).
+GROUNDING_THRESHOLDS = (0.3, 0.5, 0.7)
+#: VSI-Bench's confidence thresholds C = {0.50, 0.55, ..., 0.95}.
+MRA_THRESHOLDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
+
+
+def mean(values: Sequence[float]) -> float:
+    """Arithmetic mean; 0.0 for no values (a report with no samples scores nothing)."""
+    return sum(values) / len(values) if values else 0.0
+
+
+def interval_iop(predicted: Interval, target: Interval) -> float:
+    """Intersection over the *predicted* length (NExT-GQA's IoP), in [0, 1].
+
+    A zero-length prediction inside the target counts as fully inside (1.0): it names an
+    instant of the segment; outside it is 0.
+    """
+    inter = max(0.0, min(predicted[1], target[1]) - max(predicted[0], target[0]))
+    length = predicted[1] - predicted[0]
+    if length <= 0:
+        return 1.0 if target[0] <= predicted[0] <= target[1] else 0.0
+    return min(1.0, max(0.0, inter / length))
+
+
+def best_overlap(predicted: Interval | None, targets: Sequence[Interval]) -> tuple[float, float]:
+    """``(IoU, IoP)`` of a prediction against the best-matching target segment.
+
+    NExT-GQA annotates several segments for some questions; the prediction is credited with
+    the segment it overlaps most (IoU and IoP maximised independently, as its scorer does).
+    No prediction gives (0, 0).
+    """
+    if predicted is None or not targets:
+        return 0.0, 0.0
+    return (max(interval_iou(predicted, t) for t in targets), max(interval_iop(predicted, t) for t in targets))
+
+
+def grounding_summary(overlaps: Sequence[tuple[float, float]]) -> dict[str, float]:
+    """R@0.3/0.5/0.7 (fraction with IoU >= threshold), mIoU and mIoP, all in [0, 1]."""
+    ious = [iou for iou, _ in overlaps]
+    summary = {f"R@{t}": mean([1.0 if iou >= t else 0.0 for iou in ious]) for t in GROUNDING_THRESHOLDS}
+    summary["mIoU"] = mean(ious)
+    summary["mIoP"] = mean([iop for _, iop in overlaps])
+    return summary
+
+
+def mean_relative_accuracy(predicted: float | None, target: float) -> float:
+    """VSI-Bench's MRA: the fraction of thresholds θ in C with ``|ŷ - y| / y <= 1 - θ``.
+
+    ``<=`` as in VSI-Bench's released scorer (the paper writes ``<``; they differ only on
+    exact boundaries such as a 10% error at θ = 0.9). The ground truth of VSI-Bench's numeric questions is positive; a zero target (undefined
+    relative error) only credits an exact 0. No prediction scores 0.
+    """
+    if predicted is None or not math.isfinite(predicted):
+        return 0.0
+    if target == 0:
+        return 1.0 if predicted == 0 else 0.0
+    relative = abs(predicted - target) / abs(target)
+    # The small slack keeps float noise (1 - 0.9 = 0.0999...98) from moving a boundary case.
+    hits = sum(1 for theta in MRA_THRESHOLDS if relative <= (1.0 - theta) + 1e-9)
+    return hits / len(MRA_THRESHOLDS)
+
+
+def pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k of one item with ``c`` correct among ``n`` samples (Chen et al. 2021).
+
+    ``1 - C(n - c, k) / C(n, k)``: the probability that at least one of ``k`` samples drawn
+    without replacement from the ``n`` is correct.
+    """
+    if not 0 <= c <= n or k < 1:
+        raise ValueError(f"pass@k needs 0 <= c <= n and k >= 1, got n={n}, c={c}, k={k}")
+    if k > n:
+        raise ValueError(f"pass@{k} needs at least {k} samples per item, got {n}")
+    if n - c < k:
+        return 1.0
+    # Product form: no huge binomials.
+    fail = 1.0
+    for i in range(n - c + 1, n + 1):
+        fail *= 1.0 - k / i
+    return 1.0 - fail
+
+
+def pass_at_k_mean(counts: Sequence[tuple[int, int]], k: int) -> float:
+    """Mean pass@k over items given ``(n, c)`` per item."""
+    return mean([pass_at_k(n, c, k) for n, c in counts])

@@ -1,0 +1,179 @@
+"""Running a model over a benchmark into a resumable predictions file.
+
+A run folder holds ``run.json`` (every setting, recorded), ``predictions.jsonl`` (one line
+per completion, appended as each arrives) and, after scoring, ``metrics.json``,
+``report.md``, ``scores.jsonl`` and ``charts/``. Each line is written with one ``write``
+call on an ``O_APPEND`` descriptor; a kill can at most leave an unterminated last line,
+which the next run cuts off before appending. A rerun skips every (id, k) already answered
+and retries the failed ones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from synrl import __version__
+from synrl.eval.backends import Backend, Completion, Request, make_backend
+from synrl.eval.benchmarks import load_benchmark
+from synrl.eval.config import RunConfig
+from synrl.eval.sample import EvalSample
+
+RUN_JSON = "run.json"
+PREDICTIONS = "predictions.jsonl"
+
+
+class RunError(Exception):
+    """A run folder that cannot be used as asked."""
+
+
+def repair_tail(path: Path) -> int:
+    """Cut an unterminated last line (a write interrupted by a kill); returns bytes removed."""
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with path.open("rb+") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return 0
+        # Scan back for the last newline in chunks.
+        end = size
+        while end > 0:
+            start = max(0, end - 65536)
+            handle.seek(start)
+            chunk = handle.read(end - start)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0:
+                keep = start + cut + 1
+                break
+            end = start
+        else:
+            keep = 0
+        handle.truncate(keep)
+        return size - keep
+
+
+def read_predictions(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """The latest prediction per (id, k); an unterminated last line is ignored."""
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    if not path.exists():
+        return found
+    data = path.read_bytes()
+    complete = data[: data.rfind(b"\n") + 1]
+    for n, line in enumerate(complete.decode("utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise RunError(f"{path}:{n}: corrupt line ({exc})") from exc
+        found[(str(row["id"]), int(row["k"]))] = row
+    return found
+
+
+class PredictionWriter:
+    """Appends whole lines atomically enough that a kill never leaves half a line behind."""
+
+    def __init__(self, path: Path) -> None:
+        repair_tail(path)
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def write(self, row: dict[str, Any]) -> None:
+        data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        written = os.write(self.fd, data)
+        while written < len(data):  # regular files write everything; be safe anyway
+            written += os.write(self.fd, data[written:])
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def __enter__(self) -> PredictionWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_run_json(out: Path, config: RunConfig) -> None:
+    path = out / RUN_JSON
+    if not path.exists():
+        return
+    previous = json.loads(path.read_text())
+    settings = RunConfig.model_validate(previous["config"]).prediction_settings()
+    if settings != config.prediction_settings():
+        raise RunError(f"{out} holds a run with other settings (see its {RUN_JSON}); use another --out")
+
+
+def write_run_json(out: Path, config: RunConfig, **extra: Any) -> None:
+    path = out / RUN_JSON
+    previous = json.loads(path.read_text()) if path.exists() else {}
+    data = {"synrl_version": __version__, "model": config.model_label(), "config": config.model_dump(mode="json"),
+            "created": previous.get("created", time.strftime("%Y-%m-%dT%H:%M:%S%z")), **extra}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    os.replace(tmp, path)
+
+
+def load_run_config(out: Path) -> RunConfig:
+    path = out / RUN_JSON
+    if not path.exists():
+        raise RunError(f"{out} is not a run folder (no {RUN_JSON})")
+    return RunConfig.model_validate(json.loads(path.read_text())["config"])
+
+
+def load_samples(config: RunConfig) -> list[EvalSample]:
+    samples = load_benchmark(config.benchmark, config.data, config.options)
+    return samples[: config.limit] if config.limit else samples
+
+
+@dataclass
+class RunResult:
+    """What one invocation did."""
+
+    questions: int
+    requested: int
+    written: int
+    failed: int
+
+
+def run_predictions(config: RunConfig, out: Path, backend: Backend | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Answer every (question, k) of ``config`` not yet answered in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    _check_run_json(out, config)
+    samples = load_samples(config)
+    write_run_json(out, config, questions=len(samples))
+    path = out / PREDICTIONS
+    repair_tail(path)
+    done = read_predictions(path)
+    pending = [Request(sample, k) for sample in samples for k in range(config.samples)
+               if (row := done.get((sample.id, k))) is None or row.get("completion") is None]
+    result = RunResult(len(samples), len(pending), 0, 0)
+    if not pending:
+        return result
+    own = backend is None
+    backend = backend or make_backend(config)
+    try:
+        with PredictionWriter(path) as writer:
+            for completion in _run(backend, pending):
+                writer.write(completion.to_dict())
+                result.written += 1
+                result.failed += completion.text is None
+                if on_progress:
+                    on_progress(result.written, len(pending))
+    finally:
+        if own:
+            backend.close()
+    return result
+
+
+def _run(backend: Backend, pending: Iterable[Request]) -> Iterable[Completion]:
+    yield from backend.run(pending)

@@ -1,0 +1,83 @@
+"""Checkpoints reload and generate; resume continues; configs load, override and ship."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import TINY_TRAIN, run_cli, run_cli_subprocess
+
+from synrl.train.config import GRPORunConfig, SFTRunConfig, load_config
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def _sets(*pairs):
+    return [x for p in pairs for x in ("--set", p)]
+
+
+def test_checkpoint_reloads_generates_and_resumes(tiny_models, video_dataset, sft_jsonl, tmp_path):
+    from synrl.train.data import VideoOptions, load_clip, processor_video_kwargs
+    from synrl.train.models import load_model
+    from synrl.train.config import ModelOptions
+
+    out = tmp_path / "sft"
+    args = ["train", "sft", "--model", tiny_models["qwen3_vl"], "--data", sft_jsonl, "-o", out,
+            *_sets(*TINY_TRAIN, "train.save_steps=1", "train.per_device_train_batch_size=1")]
+    run_cli(*args, "--max-steps", 2)
+    assert (out / "checkpoint-2").is_dir()
+    first = json.loads((out / "synrl_summary.json").read_text())["losses"]
+    run_cli(*args, "--max-steps", 3, "--resume", "last")
+    summary = json.loads((out / "synrl_summary.json").read_text())
+    # the history comes back from checkpoint-2 and only step 3 is new
+    assert summary["global_step"] == 3 and summary["losses"][:2] == first and len(summary["losses"]) == 3
+
+    model, processor = load_model(ModelOptions(name_or_path=str(out / "checkpoint-3"), dtype="float32"),
+                                  use_cpu=True)
+    clip = load_clip(next((video_dataset / "videos").glob("*.mp4")), num_frames=4)
+    messages = [{"role": "user", "content": [{"type": "video", "video": clip.path},
+                                             {"type": "text", "text": "What happens?"}]}]
+    text = processor.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    enc = processor(text=[text], return_tensors="pt",
+                    **processor_video_kwargs(processor, [clip], VideoOptions(num_frames=4, max_pixels=4096)))
+    with torch.no_grad():
+        generated = model.generate(**enc, max_new_tokens=5, do_sample=False)
+    assert generated.shape[1] > enc["input_ids"].shape[1]
+
+
+def test_shipped_configs_load():
+    sft = load_config(SFTRunConfig, CONFIGS / "sft_synrl.yaml")
+    assert sft.video.num_frames == 16 and sft.video.max_pixels == 128 * 28 * 28
+    grpo = load_config(GRPORunConfig, CONFIGS / "grpo_synrl.yaml")
+    g = grpo.grpo
+    assert (g.beta, g.num_generations, g.temperature, grpo.train.learning_rate) == (0.0, 8, 1.0, 1e-6)
+    assert grpo.train.per_device_train_batch_size * grpo.train.gradient_accumulation_steps * 8 == 512
+    tg = load_config(GRPORunConfig, CONFIGS / "tgrpo_videor1.yaml")
+    assert tg.grpo.tgrpo.enabled and tg.grpo.tgrpo.shuffled_generations == 4 and tg.grpo.tgrpo.alpha == 0.3
+    for name in ("zero2", "zero3"):
+        assert json.loads((CONFIGS / "deepspeed" / f"{name}.json").read_text())["zero_optimization"]["stage"] == int(name[-1])
+
+
+def test_overrides_and_errors(tmp_path):
+    cfg = load_config(GRPORunConfig, CONFIGS / "grpo_synrl.yaml",
+                      ["grpo.tgrpo.enabled=true", "train.learning_rate=2e-6", "grpo.rewards={accuracy: 1}"],
+                      **{"train.max_steps": 7, "data": None})
+    assert cfg.grpo.tgrpo.enabled and cfg.train.learning_rate == 2e-6 and cfg.train.max_steps == 7
+    assert cfg.grpo.rewards == {"accuracy": 1.0} and cfg.data == "data/rl"
+    with pytest.raises(ValueError, match="learning_rat"):
+        load_config(GRPORunConfig, None, ["train.learning_rat=1"])  # typos are errors, not ignored
+    with pytest.raises(ValueError, match="num_frames or fps"):
+        load_config(SFTRunConfig, None, ["video.num_frames=null"])
+
+
+def test_real_entry_point_shows_config_and_help():
+    proc = run_cli_subprocess("train", "grpo", "--config", CONFIGS / "tgrpo_videor1.yaml", "--show-config",
+                              "--set", "grpo.tgrpo.alpha=0.2")
+    assert proc.returncode == 0, proc.stderr
+    assert "alpha: 0.2" in proc.stdout and "shuffled_generations: 4" in proc.stdout
+    proc = run_cli_subprocess("train", "sft", "--help-config")
+    assert proc.returncode == 0 and "video.max_pixels" in proc.stdout
+    proc = run_cli_subprocess("train", "sft", "--set", "train.nope=1", "--show-config")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "nope" in proc.stderr
