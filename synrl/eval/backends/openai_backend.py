@@ -1,13 +1,16 @@
 """Any OpenAI-compatible chat-completions server: vLLM, SGLang, or a hosted API.
 
-Questions run concurrently (a thread pool); each request is retried on connection errors,
-timeouts, 408/409/429 and 5xx with exponential backoff, and a request that still fails
-becomes a failed completion (scored as wrong and counted), never an exception.
+Questions run concurrently (a thread pool). Requests go through :mod:`synrl.llm`, the
+client the CoT pipeline uses too: the ``openai`` SDK, retried on connection errors,
+timeouts, unreadable replies, 408, 429 and 5xx with jittered exponential backoff that
+honours ``Retry-After``. A request that still fails becomes a failed completion (scored
+as wrong and counted), never an exception.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -18,9 +21,11 @@ from synrl.eval.backends.base import Backend, Completion, Request, frame_label, 
 from synrl.eval.config import DecodingConfig, FrameConfig, OpenAIConfig
 from synrl.eval.frames import load_clip
 from synrl.eval.sample import EvalSample
+from synrl.llm import RetryPolicy, complete, complete_with_retries, make_client
 from synrl.render.video import VideoError
 
-RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+# A cap on one wait, as in the CoT pipeline; Retry-After beyond it is not honoured in full.
+BACKOFF_MAX_S = 60.0
 
 
 class OpenAIBackend(Backend):
@@ -28,14 +33,11 @@ class OpenAIBackend(Backend):
 
     def __init__(self, config: OpenAIConfig, frames: FrameConfig, decoding: DecodingConfig,
                  system_prompt: str | None) -> None:
-        import openai
-
         self.config, self.frames, self.decoding, self.system_prompt = config, frames, decoding, system_prompt
-        # Retries are ours (so every attempt is counted and the policy is the same for every
-        # server); the client's own retry loop is switched off.
-        self.client = openai.OpenAI(base_url=config.base_url, api_key=os.environ.get(config.api_key_env) or "EMPTY",
-                                    timeout=config.timeout_s, max_retries=0)
-        self._openai = openai
+        self.client = make_client(config.base_url, os.environ.get(config.api_key_env), config.timeout_s)
+        self.retry = RetryPolicy(max_retries=config.retries, backoff_base_s=config.backoff_s,
+                                 backoff_max_s=max(BACKOFF_MAX_S, config.backoff_s))
+        self._rng = random.Random()  # jitter only; its draws are safe from many threads
 
     # ------------------------------------------------------------------ messages
     def messages(self, sample: EvalSample) -> list[dict[str, Any]]:
@@ -60,35 +62,21 @@ class OpenAIBackend(Backend):
         return messages
 
     # ------------------------------------------------------------------ requests
-    def _retryable(self, exc: Exception) -> bool:
-        if isinstance(exc, (self._openai.APIConnectionError, self._openai.APITimeoutError)):
-            return True
-        return isinstance(exc, self._openai.APIStatusError) and exc.status_code in RETRY_STATUS
-
     def _complete(self, messages: list[dict[str, Any]], k: int) -> tuple[str | None, str | None, int]:
         decoding = self.decoding
-        extra: dict[str, Any] = {}
+        params: dict[str, Any] = {"temperature": decoding.temperature, "top_p": decoding.top_p,
+                                  "max_tokens": decoding.max_new_tokens}
         if decoding.seed is not None:
             # A different seed per sample, or pass@k would draw the same completion k times.
-            extra["seed"] = decoding.seed + k
-        delay = self.config.backoff_s
-        error = None
-        for attempt in range(1, self.config.retries + 2):
-            try:
-                response = self.client.chat.completions.create(
-                    model=self.config.model, messages=messages, temperature=decoding.temperature,
-                    top_p=decoding.top_p, max_tokens=decoding.max_new_tokens, **extra)
-                choices = response.choices or []
-                if not choices:
-                    return None, "response has no choices", attempt
-                return choices[0].message.content or "", None, attempt
-            except Exception as exc:  # every failure becomes data; the run goes on
-                error = f"{exc.__class__.__name__}: {exc}"[:500]
-                if not self._retryable(exc) or attempt > self.config.retries:
-                    return None, error, attempt
-                time.sleep(delay)
-                delay *= 2
-        return None, error, self.config.retries + 1
+            params["seed"] = decoding.seed + k
+        try:
+            reply, error, attempts = complete_with_retries(
+                lambda: complete(self.client, self.config.model, messages, params), self.retry, self._rng)
+        except Exception as exc:  # no endpoint's doing, but still data: the run goes on
+            return None, f"{exc.__class__.__name__}: {exc}"[:500], 1
+        if error is not None:
+            return None, f"{error.reason}: {error}"[:500], attempts
+        return reply["content"], None, attempts  # type: ignore[index]
 
     def _question(self, sample: EvalSample, ks: list[int]) -> list[Completion]:
         started = time.monotonic()
