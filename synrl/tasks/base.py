@@ -262,8 +262,16 @@ def multiple_choice(correct: str, distractors: Sequence[str], letter_index: int,
     return options, LETTERS[letter_index]
 
 
-def near_miss_counts(value: int, n: int, low: int = 0) -> list[int]:
-    """Counts closest to `value` (adjacent first, alternating above and below)."""
+def near_miss_counts(value: int, n: int, low: int = 0,
+                     rng: np.random.Generator | None = None) -> list[int]:
+    """Wrong counts next to `value`.
+
+    With `rng`, the options form a window of n + 1 consecutive counts containing `value` at
+    a random place, so the right answer is not always, say, the second smallest option.
+    Without it, the closest counts, adjacent first (kept for callers that rank them)."""
+    if rng is not None:
+        first = int(rng.integers(max(low, value - n), value + 1))
+        return [c for c in range(first, first + n + 1) if c != value]
     out: list[int] = []
     step = 1
     while len(out) < n:

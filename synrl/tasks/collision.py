@@ -153,7 +153,7 @@ class CollisionCount(Task):
         query = {"kind": "wall_contacts", "object": "obj0", "walls": walls}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(value), [str(c) for c in near_miss_counts(value, 6)], plan.letter_index, rng,
+                str(value), [str(c) for c in near_miss_counts(value, 3, rng=rng)], plan.letter_index, rng,
                 template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             value)

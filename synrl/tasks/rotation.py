@@ -118,7 +118,7 @@ class Rotation(Task):
         query = {"kind": "full_turns", "object": "obj0"}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(turns), [str(c) for c in near_miss_counts(turns, 6)], plan.letter_index,
+                str(turns), [str(c) for c in near_miss_counts(turns, 3, rng=rng)], plan.letter_index,
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             turns)
