@@ -5,15 +5,25 @@ b + a (c - b) with coverage a in [0, 1], so every pixel is projected onto the se
 pixels close to the segment are the object's, weighted by their coverage a. That gives
 sub-pixel centroids, the area and second moments (orientation) even after H.264 and 4:2:0
 chroma subsampling, and ignores pixels of other colours, the walls and the background.
+
+An object whose colour changes during the clip (a track with `color_by_frame`) is found by
+any of the palette colours it takes; which of them it shows in a frame is then read back
+from the pixels (`Observation.colors`: nearest palette colour of the solid pixels), never
+from the record. Such objects, and those with `shape_by_frame`, also get their outline
+classified into a shape in every frame (`Observation.shape`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
 
 import numpy as np
+from PIL import Image, ImageDraw
+
+from synrl.render.shapes import PALETTE, SHAPES, unit_polygon
 
 # A pixel belongs to an object if it is within this RGB distance of the object's
 # background-to-colour segment; other palette colours are >= 75 away from every such segment.
@@ -21,6 +31,11 @@ MAX_RESIDUAL = 45.0
 MIN_COVERAGE = 0.2
 # Per channel: encoder noise on flat background stays well below this.
 BACKGROUND_DISTANCE = 14
+# A drawn object has a solid interior (even a thin L at 256 px keeps a pixel or two);
+# pixels of its colour without one are stray chroma of another object's antialiased edge,
+# which matter when the object itself is hidden (it appears later or blinks).
+SOLID_COVERAGE = 0.9
+MIN_SOLID_PIXELS = 1
 
 
 @dataclass
@@ -35,10 +50,98 @@ class Observation:
     # Frames where an object drawn above it overlaps it: measurements are not comparable.
     occluded: np.ndarray
     mean_rgb: np.ndarray
+    # Per-frame shape name classified from the outline (None where not found); measured only
+    # for objects whose appearance may change (tracks with per-frame colours or shapes).
+    shape: np.ndarray | None = None
 
     @property
     def found(self) -> np.ndarray:
         return ~np.isnan(self.x)
+
+    @property
+    def colors(self) -> list[str | None]:
+        """Per-frame palette name nearest to the object's solid pixels (None if not seen)."""
+        return [nearest_palette_color(rgb) for rgb in self.mean_rgb]
+
+
+def nearest_palette_color(rgb: Sequence[float]) -> str | None:
+    """Name of the palette colour closest to `rgb` (None for NaN)."""
+    value = np.asarray(rgb, dtype=np.float64)
+    if np.isnan(value).any():
+        return None
+    names = list(PALETTE)
+    distances = [float(np.sum((value - PALETTE[name]) ** 2)) for name in names]
+    return names[int(np.argmin(distances))]
+
+
+# -- outline classification ------------------------------------------------------------
+#
+# An outline is summarised by its sector-area profile: the object's area in each of
+# PROFILE_BINS equal angular sectors around its centroid, as the radius of a circular
+# sector of that area, scaled to a mean square of 1. It is sub-pixel accurate (it sums
+# antialiased coverage), independent of size, and turning the object only shifts it
+# cyclically, so a shape is recognised by the best match over the rotations of each
+# shape's own profile.
+
+PROFILE_BINS = 36
+PROFILE_ROTATION_STEP = 2  # degrees between the template rotations
+_TEMPLATE_RADIUS = 120  # px: templates rasterised this large have negligible pixelation
+
+
+def sector_profile(xs: np.ndarray, ys: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Sector-area profile (PROFILE_BINS values, mean-square 1) of weighted pixels, y down.
+
+    Each pixel is split into 2x2 sub-pixels so that pixels near the centroid spread over
+    the sectors they overlap instead of landing in one."""
+    total = weights.sum()
+    cx, cy = (weights * xs).sum() / total, (weights * ys).sum() / total
+    offsets = np.array([-0.25, 0.25])
+    shape = (len(xs), 2, 2)
+    dx = np.broadcast_to(xs[:, None, None] + offsets[None, :, None] - cx, shape).ravel()
+    dy = np.broadcast_to(ys[:, None, None] + offsets[None, None, :] - cy, shape).ravel()
+    w = np.broadcast_to(weights[:, None, None], shape).ravel()
+    return _profile(np.arctan2(-dy, dx), w)
+
+
+def _profile(theta: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    turn = 2 * math.pi
+    bins = np.minimum((np.mod(theta, turn) / turn * PROFILE_BINS).astype(np.int64),
+                      PROFILE_BINS - 1)
+    area = np.bincount(bins, weights, PROFILE_BINS).astype(np.float64)
+    return np.sqrt(area / area.sum() * PROFILE_BINS)
+
+
+@lru_cache(maxsize=1)
+def _shape_templates() -> tuple[tuple[str, ...], np.ndarray]:
+    """Profiles of every shape at every template rotation: (names, array[shape, rot, bin]).
+
+    Each shape is rasterised once into a fine angular histogram; a rotation by a whole
+    number of fine bins is then a cyclic shift of it."""
+    r = _TEMPLATE_RADIUS
+    fine_per_bin = 20
+    fine = PROFILE_BINS * fine_per_bin
+    shift = round(PROFILE_ROTATION_STEP / 360 * fine)
+    rows = []
+    for name in SHAPES:
+        image = Image.new("L", (2 * r + 5, 2 * r + 5), 0)
+        polygon = unit_polygon(name) * r
+        ImageDraw.Draw(image).polygon([(r + 2 + x, r + 2 - y) for x, y in polygon], fill=1)
+        ys, xs = np.nonzero(np.asarray(image))
+        theta = np.mod(np.arctan2((r + 2) - ys, xs - (r + 2.0)), 2 * math.pi)
+        bins = np.minimum((theta / (2 * math.pi) * fine).astype(np.int64), fine - 1)
+        histogram = np.bincount(bins, minlength=fine).astype(np.float64)
+        area = np.stack([np.roll(histogram, k * shift).reshape(PROFILE_BINS, -1).sum(axis=1)
+                         for k in range(360 // PROFILE_ROTATION_STEP)])
+        rows.append(np.sqrt(area / area.sum(axis=1, keepdims=True) * PROFILE_BINS))
+    return tuple(SHAPES), np.asarray(rows)
+
+
+def classify_shape(profile: np.ndarray) -> tuple[str, float]:
+    """Best-matching shape of a sector-area profile and its RMS misfit."""
+    names, templates = _shape_templates()
+    misfit = np.sqrt(((templates - profile) ** 2).mean(axis=2)).min(axis=1)
+    best = int(np.argmin(misfit))
+    return names[best], float(misfit[best])
 
 
 def occlusion_mask(tracks: list[dict[str, Any]], index: int) -> np.ndarray:
@@ -55,16 +158,47 @@ def occlusion_mask(tracks: list[dict[str, Any]], index: int) -> np.ndarray:
     return hidden
 
 
+def track_channels(tracks: list[dict[str, Any]],
+                   colors: list[tuple[int, int, int]] | None = None
+                   ) -> tuple[list[tuple[int, int, int]], list[list[int]]]:
+    """The distinct colours to segment by, and the indices of those each track owns: its
+    colour, or every colour of its `color_by_frame`. A colour listed by several tracks
+    belongs to the first of them (two objects of one colour cannot be told apart)."""
+    channels: list[tuple[int, int, int]] = []
+    owned: list[list[int]] = []
+    taken: set[int] = set()
+    for i, track in enumerate(tracks):
+        if colors is not None:
+            rgbs = [tuple(colors[i])]
+        elif track.get("color_by_frame"):
+            rgbs = [tuple(track["rgb"])] + [PALETTE[name] for name in track["color_by_frame"]]
+        else:
+            rgbs = [tuple(track["rgb"])]
+        mine = []
+        for rgb in dict.fromkeys(tuple(int(c) for c in rgb) for rgb in rgbs):
+            if rgb not in channels:
+                channels.append(rgb)
+            index = channels.index(rgb)
+            if index not in taken:
+                taken.add(index)
+                mine.append(index)
+        owned.append(mine)
+    return channels, owned
+
+
 def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             colors: list[tuple[int, int, int]] | None = None) -> list[Observation]:
-    """Measure every track of `record` (by its colour) in every frame."""
+    """Measure every track of `record` (by its colour or colours) in every frame."""
     tracks = record["tracks"]
     n = record["video"]["num_frames"]
     background_u8 = [int(v) for v in record.get("background", (255, 255, 255))]
     background = np.asarray(background_u8, dtype=np.float32)
-    rgbs = [np.asarray(c, dtype=np.float32) for c in (colors or [t["rgb"] for t in tracks])]
-    directions = [c - background for c in rgbs]
+    channels, owned = track_channels(tracks, colors)
+    directions = [np.asarray(c, dtype=np.float32) - background for c in channels]
     norms = [float(d @ d) for d in directions]
+    # Objects whose appearance may change get their outline classified in every frame.
+    classify = [bool(t.get("color_by_frame") or t.get("shape_by_frame")) for t in tracks]
+    shapes = [np.full(n, None, dtype=object) if c else None for c in classify]
     arena = record.get("scene", {}).get("arena")
     out = {k: np.full((len(tracks), n), np.nan) for k in ("x", "y", "area", "angle")}
     mean_rgb = np.full((len(tracks), n, 3), np.nan)
@@ -98,12 +232,17 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
         residuals = np.stack([np.linalg.norm(pixels - a[:, None] * d, axis=1)
                               for a, d in zip(alphas, directions)])
         best = residuals.argmin(axis=0)
+        columns = np.arange(best.size)
+        best_alpha, best_residual = alphas[best, columns], residuals[best, columns]
+        fits = (best_residual < MAX_RESIDUAL) & (best_alpha > MIN_COVERAGE)
         for i in range(len(tracks)):
-            alpha, residual = alphas[i], residuals[i]
-            sel = (best == i) & (residual < MAX_RESIDUAL) & (alpha > MIN_COVERAGE)
+            if not owned[i]:
+                continue
+            mine = best == owned[i][0] if len(owned[i]) == 1 else np.isin(best, owned[i])
+            sel = mine & fits
             if not sel.any():
                 continue
-            w = np.clip(alpha[sel], 0.0, 1.0)
+            w = np.clip(best_alpha[sel], 0.0, 1.0)
             rgb = pixels[sel]
             xs, ys = px[sel].astype(np.float64), py[sel].astype(np.float64)
             # Edge pixels of another object can fit this colour after 4:2:0 chroma
@@ -111,6 +250,8 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             reach = 2.5 * math.sqrt(w.sum() / math.pi) + 3.0
             near = np.hypot(xs - np.median(xs), ys - np.median(ys)) <= reach
             w, xs, ys, rgb = w[near], xs[near], ys[near], rgb[near]
+            if np.count_nonzero(w > SOLID_COVERAGE) < MIN_SOLID_PIXELS:
+                continue  # stray edge pixels of another object, not this one
             total = w.sum()
             cx, cy = (w * xs).sum() / total, (w * ys).sum() / total
             dx, dy = xs - cx, ys - cy
@@ -119,12 +260,14 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             angle = -0.5 * math.degrees(math.atan2(2 * mu11, mu20 - mu02))
             out["x"][i, frame_index], out["y"][i, frame_index] = cx, cy
             out["area"][i, frame_index], out["angle"][i, frame_index] = total, angle
-            solid = w > 0.9
+            solid = w > SOLID_COVERAGE
             if solid.any():
                 mean_rgb[i, frame_index] = rgb[solid].mean(axis=0) + background
+            if classify[i]:
+                shapes[i][frame_index] = classify_shape(sector_profile(xs, ys, w))[0]
     return [
         Observation(out["x"][i], out["y"][i], out["area"][i], out["angle"][i],
-                    occlusion_mask(tracks, i), mean_rgb[i])
+                    occlusion_mask(tracks, i), mean_rgb[i], shapes[i])
         for i in range(len(tracks))
     ]
 
@@ -138,3 +281,28 @@ def unwrap_axis_angle(axis_angle: np.ndarray) -> np.ndarray:
         return values
     steps = (np.diff(values) + 90.0) % 180.0 - 90.0
     return np.concatenate([[0.0], np.cumsum(steps)])
+
+
+def stable_runs(labels: Sequence[Any], min_frames: int) -> list[tuple[Any, int, int]]:
+    """(label, first frame, last frame + 1) of each run of a per-frame label series.
+
+    Frames labelled None (object not seen) are skipped; runs shorter than `min_frames` are
+    measurement noise (a frame blended by the encoder at a change) and are dropped, and
+    runs left next to each other with the same label are merged."""
+    runs: list[list[Any]] = []
+    for frame, label in enumerate(labels):
+        if label is None:
+            continue
+        if runs and runs[-1][0] == label:
+            runs[-1][2] = frame + 1
+        else:
+            runs.append([label, frame, frame + 1])
+    kept: list[list[Any]] = []
+    for label, start, end in runs:
+        if end - start < min_frames:
+            continue
+        if kept and kept[-1][0] == label:
+            kept[-1][2] = end
+        else:
+            kept.append([label, start, end])
+    return [(label, start, end) for label, start, end in kept]

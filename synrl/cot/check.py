@@ -65,7 +65,8 @@ class CheckResult:
 
 # ------------------------------------------------------------------------------- times
 
-_CLOCK = re.compile(r"(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?(?![\w:]|\.\d)")
+# A colon right after a time is punctuation ("00:02: it jumps"), not more clock digits.
+_CLOCK = re.compile(r"(?<![\w:.])(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?(?![\w]|:\d|\.\d)")
 _SECONDS = re.compile(
     r"\b(?:at|around|near|until|till|from|between)\s+(?:t\s*=\s*)?(\d+(?:\.\d+)?)\s*"
     r"(?:s|sec|secs|second|seconds)\b",

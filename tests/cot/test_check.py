@@ -72,6 +72,12 @@ def test_durations_are_not_times():
     assert [v for _, v in mentioned_times("from 1.2 s to 2.5 s, around 3 seconds, 1:05")] == [1.2, 3.0, 65.0]
 
 
+def test_a_time_followed_by_a_colon_is_still_a_time():
+    # Log lines such as "00:02: top wall" must be checked like any other time.
+    assert [v for _, v in mentioned_times("00:02: top wall\n- 00:01.5 to 00:03: jump")] == [2.0, 1.5, 3.0]
+    assert [v for _, v in mentioned_times("at 01:02:03")] == [3723.0]
+
+
 def test_clip_bounds_can_be_excluded():
     text = chain("At 00:00 the green circle starts. At 00:02 the top wall.")
     assert check_cot(text, RECORD).ok

@@ -20,6 +20,8 @@ from synrl.cot.grounded.registry import (
 
 # One line per writer module.
 from synrl.cot.grounded import collision, direction, rotation, speed  # noqa: E402,F401
+from synrl.cot.grounded import acceleration, motion_count, trajectory, velocity_rank  # noqa: E402,F401
+from synrl.cot.grounded import attribute_change, distance, event_order, relative_position  # noqa: E402,F401
 
 __all__ = [
     "MissingWriterError",

@@ -218,3 +218,23 @@ def ordinal(n: int) -> str:
 def paragraphs(*parts: str) -> str:
     """Non-empty parts joined as paragraphs."""
     return "\n\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def measured_speed(ctx: WriterContext, track_id: str, first: int, last: int) -> float:
+    """Speed (px/s) the object shows between frames ``first`` and ``last``, read from its
+    track as the median step per frame: a bounce off a wall folds one step, the median
+    ignores it."""
+    first = max(0, min(first, ctx.num_frames - 2))
+    last = max(first + 1, min(last, ctx.num_frames - 1))
+    steps = []
+    for frame in range(first, last):
+        x0, y0 = ctx.position(track_id, frame)
+        x1, y1 = ctx.position(track_id, frame + 1)
+        steps.append(math.hypot(x1 - x0, y1 - y0))
+    steps.sort()
+    return steps[len(steps) // 2] * ctx.fps
+
+
+def with_article(noun_phrase: str) -> str:
+    """ "a red star", "an orange star"."""
+    return ("an " if noun_phrase[:1].lower() in "aeiou" else "a ") + noun_phrase
