@@ -38,7 +38,10 @@ def tasks_command() -> None:
     """List the registered tasks."""
     from synrl.tasks import get_task, task_ids
 
-    table = Table("task", "family", "primitive", "templates", "description")
+    table = Table()
+    table.add_column("task", no_wrap=True)  # ids are what users copy: never cut them
+    for column in ("family", "primitive", "templates", "description"):
+        table.add_column(column)
     for task_id in task_ids():
         task = get_task(task_id)
         table.add_row(task.id, task.family, task.primitive,

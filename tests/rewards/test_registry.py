@@ -24,7 +24,9 @@ EXPECTED_NAMES = [
 
 
 def test_registered_names() -> None:
-    assert reward_names() == EXPECTED_NAMES
+    # Other tests may register plugin rewards of their own; the package's are these.
+    builtin = [n for n in reward_names() if get_reward(n).__module__.startswith("synrl.")]
+    assert builtin == EXPECTED_NAMES
 
 
 REGISTRY_CASES = [
