@@ -10,11 +10,27 @@ import numpy as np
 
 from synrl.answers import canonical_list
 from synrl.render.shapes import SHAPES
-from synrl.tasks.base import (Event, Plan, Question, Simulation, Task, Template, VideoSpec,
-                              lerp, multiple_choice)
+from synrl.tasks.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
+                              Track, VideoSpec, lerp, multiple_choice)
 from synrl.tasks.registry import register
 from synrl.tasks.scene import (Arena, Bounce, bouncing_track, object_radius, scene_colors,
                                wall_contact_events)
+
+
+# At most this share of an object's frames may overlap another object.
+MAX_OVERLAP_FRACTION = 0.3
+
+
+def max_overlap_fraction(tracks: Sequence[Track]) -> float:
+    """The largest share of frames in which an object overlaps any other object."""
+    worst = 0.0
+    for a in tracks:
+        hit = np.zeros(len(a.x), dtype=bool)
+        for b in tracks:
+            if b is not a:
+                hit |= np.hypot(a.x - b.x, a.y - b.y) < a.radius + b.radius + 3
+        worst = max(worst, float(hit.mean()))
+    return worst
 
 
 def object_count(difficulty: int) -> int:
@@ -86,23 +102,33 @@ class VelocityRank(Task):
         duration = num_frames / video.fps
         arena = Arena.for_video(video)
         colors = scene_colors(rng, video, len(ids))
-        tracks, events = [], []
-        for i, oid in enumerate(ids):
-            radius = object_radius(video, rng)
-            heading = float(rng.uniform(0, 2 * math.pi))
-            axes = []
-            for component, length in ((math.cos(heading), arena.width - 2 * radius),
-                                      (-math.sin(heading), arena.height - 2 * radius)):
-                axes.append(Bounce(float(rng.uniform(0, length)), speeds[oid] * component,
-                                   length))
-            track = bouncing_track(oid, str(rng.choice(list(SHAPES))), colors[i], radius, arena,
-                                   axes[0], axes[1], num_frames, video.fps, "target")
-            tracks.append(track)
-            events.append(Event("motion", 0.0, duration,
-                                {"object": oid, "speed_px_s": round(speeds[oid], 2),
-                                 "speed_rank": order.index(oid) + 1,
-                                 "heading_deg": round(math.degrees(heading), 1)}))
-            events += wall_contact_events(track, axes[0], axes[1], duration)
+        shapes = [str(rng.choice(list(SHAPES))) for _ in ids]
+        radii = [object_radius(video, rng) for _ in ids]
+        # Speeds are judged by watching each object move; one that spends much of the clip
+        # overlapping another cannot be judged (nor measured), so such layouts are redrawn.
+        for _ in range(100):
+            tracks, events = [], []
+            for i, oid in enumerate(ids):
+                radius = radii[i]
+                heading = float(rng.uniform(0, 2 * math.pi))
+                axes = []
+                for component, length in ((math.cos(heading), arena.width - 2 * radius),
+                                          (-math.sin(heading), arena.height - 2 * radius)):
+                    axes.append(Bounce(float(rng.uniform(0, length)), speeds[oid] * component,
+                                       length))
+                track = bouncing_track(oid, shapes[i], colors[i], radius, arena, axes[0],
+                                       axes[1], num_frames, video.fps, "target")
+                tracks.append(track)
+                events.append(Event("motion", 0.0, duration,
+                                    {"object": oid, "speed_px_s": round(speeds[oid], 2),
+                                     "speed_rank": order.index(oid) + 1,
+                                     "heading_deg": round(math.degrees(heading), 1)}))
+                events += wall_contact_events(track, axes[0], axes[1], duration)
+            if max_overlap_fraction(tracks) <= MAX_OVERLAP_FRACTION:
+                break
+        else:
+            raise TaskError("velocity_rank: cannot place the objects without long overlaps; "
+                            "use a larger frame or a lower difficulty")
         events.sort(key=lambda e: (e.start_s, e.type, e.params["object"]))
         facts = {"speeds": speeds}
         if name == "faster_than":

@@ -30,8 +30,10 @@ def smoothed_speeds(obs: Observation, fps: float) -> tuple[np.ndarray, np.ndarra
     k = BASELINE_FRAMES
     v = np.hypot(obs.x[k:] - obs.x[:-k], obs.y[k:] - obs.y[:-k]) * fps / k
     half = MEDIAN_WINDOW // 2
-    padded = np.concatenate([np.full(half, v[0]), v, np.full(half, v[-1])])
-    v = np.median(sliding_window_view(padded, MEDIAN_WINDOW), axis=1)
+    # Medians over full windows only, then the ends repeat the nearest median: padding with
+    # the raw end value would carry a bounce in the first or last step into the fit.
+    medians = np.median(sliding_window_view(v, MEDIAN_WINDOW), axis=1)
+    v = np.concatenate([np.full(half, medians[0]), medians, np.full(half, medians[-1])])
     return (np.arange(len(v)) + k / 2) / fps, v
 
 
