@@ -306,7 +306,7 @@ class AttributeChange(Task):
         query = {"kind": "change_count", "object": "obj0", "attribute": attribute}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(count), [str(c) for c in near_miss_counts(count, 6)], plan.letter_index,
+                str(count), [str(c) for c in near_miss_counts(count, 3, rng=rng)], plan.letter_index,
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             count)

@@ -85,7 +85,9 @@ def test_letters_within_five_points_of_uniform_over_400_questions():
     for k, counter in letters.items():
         total = sum(counter.values())
         for letter in "ABCDEFGH"[:k]:
-            assert abs(counter[letter] / total - 1 / k) <= 0.05, (k, counter)
+            # Within 5 points of uniform, or one question for small groups (9 two-option
+            # questions cannot split evenly).
+            assert abs(counter[letter] - total / k) <= max(1, 0.05 * total), (k, counter)
 
 
 @pytest.mark.parametrize("task_id", ALL)

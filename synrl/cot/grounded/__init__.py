@@ -22,6 +22,7 @@ from synrl.cot.grounded.registry import (
 from synrl.cot.grounded import collision, direction, rotation, speed  # noqa: E402,F401
 from synrl.cot.grounded import acceleration, motion_count, trajectory, velocity_rank  # noqa: E402,F401
 from synrl.cot.grounded import attribute_change, distance, event_order, relative_position  # noqa: E402,F401
+from synrl.cot.grounded import cards, chips, file_system, grid_swap, math_trail, sliding_puzzle  # noqa: E402,F401
 
 __all__ = [
     "MissingWriterError",
