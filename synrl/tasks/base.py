@@ -262,24 +262,12 @@ def multiple_choice(correct: str, distractors: Sequence[str], letter_index: int,
     return options, LETTERS[letter_index]
 
 
-def near_miss_counts(value: int, n: int, low: int = 0,
-                     rng: np.random.Generator | None = None) -> list[int]:
-    """Wrong counts next to `value`.
-
-    With `rng`, the options form a window of n + 1 consecutive counts containing `value` at
-    a random place, so the right answer is not always, say, the second smallest option.
-    Without it, the closest counts, adjacent first (kept for callers that rank them)."""
-    if rng is not None:
-        first = int(rng.integers(max(low, value - n), value + 1))
-        return [c for c in range(first, first + n + 1) if c != value]
-    out: list[int] = []
-    step = 1
-    while len(out) < n:
-        for candidate in (value + step, value - step):
-            if candidate >= low and len(out) < n:
-                out.append(candidate)
-        step += 1
-    return out
+def near_miss_counts(value: int, n: int, low: int = 0, *, rng: np.random.Generator) -> list[int]:
+    """Wrong counts next to `value`: with it, a window of n + 1 consecutive counts (none
+    below `low`) holding `value` at a random place, so the right answer is not always, say,
+    the second smallest option."""
+    first = int(rng.integers(max(low, value - n), value + 1))
+    return [c for c in range(first, first + n + 1) if c != value]
 
 
 def pick_colors(rng: np.random.Generator, n: int, allowed: Sequence[str]) -> list[str]:

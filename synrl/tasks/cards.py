@@ -20,7 +20,7 @@ from synrl.render.shapes import PALETTE
 from synrl.render.tabletop import HALO_GAP
 from synrl.tasks.base import Plan, Question, Template, VideoSpec, lerp
 from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  count_distractors, frame_size_scale, list_question,
+                                  frame_size_scale, list_question,
                                   number_question, stable_track, yes_no_question)
 from synrl.tasks.registry import register
 
@@ -134,7 +134,7 @@ class Cards(LongTermTask):
         if name == "ever_top":
             return ("yes", "no")
         if name == "times_handled":
-            return (0, 1, 2) if difficulty <= 2 else (0, 1, 2, 3)
+            return (0, 1, 2, 3)
         return ("any",)
 
     # -- state model -------------------------------------------------------------------
@@ -239,12 +239,7 @@ class Cards(LongTermTask):
             text = (f"{pre} Counting from the top of the pile (the top card is 1), where is the "
                     f"{card_name(card)} {when}?")
 
-            def answer(s: Story):
-                pile = s.states[s.hidden_step]
-                return pile.index(card) + 1 if card in pile else None
-            wrong = [w for w in self.distractor_values(story, answer, rng) if w <= MAX_PILE]
-            options = [d for d in count_distractors(want, wrong, low=1) if int(d) <= len(hidden)]
-            return choice_question(plan, rng, text, str(want), options, query, want)
+            return self.count_choice(plan, rng, difficulty, text, want, query)
 
         if name == "position_after":
             if story.n < 2:
@@ -284,9 +279,7 @@ class Cards(LongTermTask):
             query = {"kind": "times_handled", "card": card, "mode": "counting"}
             text = (f"{pre} How many operations picked up the {card_name(card)} (to draw it, "
                     "insert it, move it or swap it)?")
-            others = [counts[c] for c in seen if counts[c] != want]
-            return choice_question(plan, rng, text, str(want),
-                                   count_distractors(want, others), query, want)
+            return self.count_choice(plan, rng, difficulty, text, want, query)
         raise ValueError(name)
 
     # -- staging -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from synrl.render.shapes import PALETTE
 from synrl.render.tabletop import HALO_GAP
 from synrl.tasks.base import Plan, Question, Template, VideoSpec
 from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  count_distractors, frame_size_scale, list_question,
+                                  frame_size_scale, list_question,
                                   number_question, stable_track, yes_no_question)
 from synrl.tasks.registry import register
 
@@ -126,7 +126,7 @@ class Chips(LongTermTask):
         if name == "ever_empty":
             return ("yes", "no")
         if name == "times_taken":
-            return (0, 1, 2) if difficulty <= 2 else (0, 1, 2, 3)
+            return (0, 1, 2, 3)
         return ("any",)
 
     def cup_count(self, difficulty: int) -> int:
@@ -256,17 +256,15 @@ class Chips(LongTermTask):
             return yes_no_question(text, want, query)
 
         if name == "times_taken":
-            cup = int(rng.integers(n_cups))
-            count = sum(taken_from(op) == CUP_NAMES[cup] for op in story.ops)
-            if count != want:
+            matching = [c for c in rng.permutation(n_cups)
+                        if sum(taken_from(op) == CUP_NAMES[c] for op in story.ops) == want]
+            if not matching:
                 return None
+            cup = int(matching[0])
             query = {"kind": "times_taken", "cup": CUP_NAMES[cup], "mode": "counting"}
             text = (f"{pre} How many times was a chip taken out of {cup_name(cup)} (removed, or "
                     "moved to another cup)?")
-            others = [sum(taken_from(op) == CUP_NAMES[c] for op in story.ops)
-                      for c in range(n_cups) if c != cup]
-            return choice_question(plan, rng, text, str(want), count_distractors(want, others),
-                                   query, want)
+            return self.count_choice(plan, rng, difficulty, text, want, query)
         raise ValueError(name)
 
     # -- staging -----------------------------------------------------------------------

@@ -94,7 +94,6 @@ class Distance(Task):
                  video: VideoSpec) -> Simulation:
         num_frames = video.frames_for(lerp(difficulty, 3.0, 5.0))
         fps = video.fps
-        duration = num_frames / fps
         arena = Arena.for_video(video)
         size = min(video.width, video.height)
         px = size / REFERENCE_SIZE

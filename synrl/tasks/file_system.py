@@ -20,7 +20,7 @@ from synrl.render.shapes import PALETTE
 from synrl.render.terminal import (DIRECTORY, HIDDEN_FILL, MUTED, PROMPT, TEXT, TerminalLayout)
 from synrl.tasks.base import Plan, Question, Template, VideoSpec, lerp
 from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  count_distractors, list_question, number_question,
+                                  list_question, number_question,
                                   stable_track, yes_no_question)
 from synrl.tasks.registry import register
 
@@ -211,7 +211,7 @@ class FileSystem(LongTermTask):
         if name == "file_count":
             return (3, 4, 5, 6, 7)
         if name == "files_created":
-            return (0, 1, 2) if difficulty <= 2 else (0, 1, 2, 3)
+            return (0, 1, 2, 3)
         return ("any",)
 
     # -- state model -------------------------------------------------------------------
@@ -436,10 +436,7 @@ class FileSystem(LongTermTask):
                 return None
             query = {"kind": "files_created", "mode": "counting"}
             text = f"{pre} How many of the commands created a new file?"
-            others = [sum(op["op"] in kinds for op in story.ops)
-                      for kinds in (("touch",), ("cp",), ("touch", "cp", "mkdir"))]
-            return choice_question(plan, rng, text, str(want), count_distractors(want, others),
-                                   query, want)
+            return self.count_choice(plan, rng, difficulty, text, want, query)
         raise ValueError(name)
 
     # -- staging -----------------------------------------------------------------------

@@ -18,7 +18,7 @@ from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.render.shapes import PALETTE, shape_name
 from synrl.tasks.base import Plan, Question, Template, VideoSpec
 from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  count_distractors, number_question, stable_track)
+                                  number_question, stable_track)
 from synrl.tasks.registry import register
 
 # Colours the pixel audit tells apart from each other and from the cups and the board.
@@ -75,7 +75,7 @@ class GridSwap(LongTermTask):
         side, k = grid_side(difficulty), object_count(difficulty)
         name = template.name
         if name in ("displaced_count", "displaced_count_open"):
-            return tuple(range(1, k + 1))
+            return tuple(range(0, k + 1))
         if name in ("object_cell", "cell_after"):
             return tuple(cell_name(r, c) for r in range(side) for c in range(side))
         if name == "cell_content":
@@ -181,11 +181,7 @@ class GridSwap(LongTermTask):
             if name == "displaced_count_open":
                 return number_question(text, want, query)
 
-            def answer(s: Story):
-                return sum(s.states[0].index(o) != s.states[-1].index(o) for o in range(k))
-            wrong = self.distractor_values(story, answer, rng)
-            options = [d for d in count_distractors(want, wrong) if int(d) <= k]
-            return choice_question(plan, rng, text, str(want), options, query, want)
+            return self.count_choice(plan, rng, difficulty, text, want, query)
 
         if name in ("object_cell", "cell_after"):
             if name == "object_cell":

@@ -25,7 +25,7 @@ from synrl.answers import canonical_list
 from synrl.render.boards import Animation, render_board
 from synrl.render.frames import register_renderer
 from synrl.tasks.base import (Event, Plan, Question, Simulation, Task, TaskError, Template, Track,
-                              VideoSpec, lerp, multiple_choice, near_miss_counts)
+                              VideoSpec, lerp, multiple_choice)
 
 register_renderer("board")(render_board)
 
@@ -163,10 +163,39 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
                     {"answer_ordered": ordered})
 
 
-def count_distractors(value: int, candidates: Sequence[Any], low: int = 0) -> list[str]:
-    """Counts from alternative histories first, then the nearest other counts."""
-    out = [str(int(c)) for c in candidates if c is not None and int(c) >= low]
-    return out + [str(c) for c in near_miss_counts(int(value), 6, low)]
+def count_distractors(value: int, planned: Sequence[int], n_options: int,
+                      rng: np.random.Generator) -> list[str]:
+    """Wrong counts of a count question: with the right one, a window of `n_options`
+    consecutive counts inside the range of the template's planned answers, placed at random
+    where it fits. The plan balances the answers over that range, so the right count is the
+    smallest option as often as the largest (exactly uniform when the range holds
+    `n_options` counts): the options carry no hint. Every count of such a small range is a
+    plausible slip, so no alternative history is needed to pick them."""
+    low = min(int(v) for v in planned)
+    high = max(max(int(v) for v in planned), low + n_options - 1)
+    value = int(value)
+    first = int(rng.integers(max(low, value - n_options + 1), min(value, high - n_options + 1) + 1))
+    return [str(c) for c in range(first, first + n_options) if c != value]
+
+
+def ranked_distractors(value: int, candidates: Sequence[Any], n: int,
+                       rng: np.random.Generator) -> list[str]:
+    """`n` wrong integers around an unbounded `value` with the right answer at a uniformly
+    random rank among the options: a model must not learn that the answer is rarely the
+    smallest or the largest number. Alternative-history values on each side come first (in
+    their order), the nearest integers fill up."""
+    below = int(rng.integers(0, n + 1))
+    unique = list(dict.fromkeys(int(c) for c in candidates if c is not None and int(c) != value))
+    out = []
+    for side, want in ((-1, below), (1, n - below)):
+        picked = [c for c in unique if (c - value) * side > 0][:want]
+        step = 1
+        while len(picked) < want:
+            if value + side * step not in picked:
+                picked.append(value + side * step)
+            step += 1
+        out += picked
+    return [str(c) for c in out]
 
 
 # --------------------------------------------------------------------------------- tasks
@@ -292,6 +321,13 @@ class LongTermTask(Task):
                             (schedule.num_frames - 1) / fps,
                             {"visible": story.reveal == "final", "state": story.n}))
         return events
+
+    def count_choice(self, plan: Plan, rng: np.random.Generator, difficulty: int, text: str,
+                     value: int, query: dict[str, Any]) -> Question | None:
+        """A multiple-choice count question over the template's planned range of counts."""
+        options = count_distractors(value, self.answer_values(plan.template, difficulty),
+                                    plan.template.n_options, rng)
+        return choice_question(plan, rng, text, str(value), options, query, value)
 
     # -- alternative histories -------------------------------------------------------
 

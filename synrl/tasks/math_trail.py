@@ -11,6 +11,7 @@ every generated expression has an integer result. The ball (orange) is the recor
 
 from __future__ import annotations
 
+import operator
 from fractions import Fraction
 from typing import Any, Hashable, Sequence
 
@@ -21,7 +22,7 @@ from synrl.render.gridboards import BoardGeometry, cell_name
 from synrl.render.shapes import PALETTE
 from synrl.tasks.base import Plan, Question, Template, VideoSpec, lerp
 from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  count_distractors, number_question, ordinal, stable_track)
+                                  number_question, ordinal, ranked_distractors, stable_track)
 from synrl.tasks.registry import register
 
 OPERATORS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7"}  # ASCII -> as drawn
@@ -85,6 +86,21 @@ def expression_text(symbols: Sequence[str]) -> str:
 def symbol_text(symbol: str) -> str:
     """How options name a symbol: the digit, or the operator's name with its sign."""
     return f"{OPERATOR_NAMES[symbol]} ({symbol})" if symbol in OPERATORS else symbol
+
+
+_ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+
+
+def left_to_right(tokens: Sequence[str]) -> Fraction | None:
+    """Exact value read strictly left to right, ignoring precedence (the classic slip the
+    question's "standard order of operations" warns about); None on division by zero."""
+    total = Fraction(int(tokens[0]))
+    for op, number in zip(tokens[1::2], tokens[2::2]):
+        value = Fraction(int(number))
+        if op == "/" and value == 0:
+            return None
+        total = _ARITHMETIC[op](total, value)
+    return total
 
 
 def integer_value(symbols: Sequence[str]) -> int | None:
@@ -274,10 +290,12 @@ class MathTrail(LongTermTask):
             text = f"{pre} Following the standard order of operations, what is the result?"
             if name == "result_open":
                 return number_question(text, value, query)
-            wrong = [integer_value(s) for s in self.misread_symbols(story, rng)]
+            slip = left_to_right(tokens_of(symbols))
+            wrong = [int(slip)] if slip is not None and slip.denominator == 1 else []
+            wrong += [integer_value(s) for s in self.misread_symbols(story, rng)]
             return choice_question(plan, rng, text, str(value),
-                                   count_distractors(value, [w for w in wrong if w is not None],
-                                                     low=-10**9),
+                                   ranked_distractors(value, wrong, plan.template.n_options - 1,
+                                                      rng),
                                    query, value)
 
         if name == "expression":

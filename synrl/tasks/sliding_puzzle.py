@@ -195,7 +195,6 @@ class SlidingPuzzle(LongTermTask):
             k = int(rng.choice(steps))
             query = {"kind": "moved_tile", "step": k + 1, "mode": "history"}
             text = f"{pre} Which tile slid in the {ordinal(k + 1)} move?"
-            op = story.ops[k]
             slot = story.states[k].index(BLANK)
             beside = [story.states[k][n] for n in neighbours(slot, side)]
             others = [o["tile"] for o in story.ops]

@@ -9,7 +9,7 @@ import pytest
 from synrl.tasks import get_task
 from synrl.tasks.base import Plan
 from synrl.tasks.longterm import Story
-from synrl.tasks.math_trail import (evaluate, expression_for, integer_value,
+from synrl.tasks.math_trail import (evaluate, expression_for, integer_value, left_to_right,
                                     self_avoiding_path, tokens_of)
 
 TASK = get_task("math_trail")
@@ -82,6 +82,25 @@ def test_result_and_expression(reveal):
     assert q.options["B"] == "12 + 3 * 5" and q.answer_value == "12+3*5"
     # The path read backwards, "5*3+21" = 36, is a typical slip.
     assert "5 * 3 + 21" in misreads(reveal)
+
+
+def test_result_options_hold_the_left_to_right_slip_and_balance_the_answer_rank():
+    tokens = tokens_of(SYMBOLS)
+    # 12 + 3 = 15, then * 5 = 75: what a viewer who ignores precedence computes.
+    assert left_to_right(tokens) == 75 and evaluate(tokens) == 27
+    assert left_to_right(tokens_of(list("8/3*6"))) == 16 and left_to_right(["1", "/", "0"]) is None
+    template = next(t for t in TASK.templates if t.name == "result")
+    ranks = []
+    for seed in range(200):
+        plan = Plan(template, ("initial", "any"), seed % 4, {"reveal": "mixed", "curriculum": "round1"})
+        q = TASK.pose(story("initial"), plan, np.random.default_rng(seed), 3)
+        values = sorted(int(v) for v in q.options.values())
+        rank = values.index(27)
+        ranks.append(rank)
+        # The slip is the first choice above the answer whenever one is wanted there.
+        assert (75 in values) == (rank < 3), values
+    counts = np.bincount(ranks, minlength=4) / len(ranks)
+    assert np.all(np.abs(counts - 0.25) <= 0.07), counts
 
 
 def misreads(reveal):
