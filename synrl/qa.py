@@ -132,7 +132,8 @@ def _number_text(value: Any) -> str:
 def answer_for(record: Mapping[str, Any]) -> str:
     """The text of a correct ``<answer>`` block for ``record``.
 
-    The letter for multiple choice, the number, "yes"/"no", the items joined by ", ", or
+    The letter for multiple choice, the number, "yes"/"no", the items joined by ", " (in
+    the record's ``answer_text`` wording when that is the same list), or
     "start to end" in seconds for an interval: the forms :data:`ANSWER_INSTRUCTIONS` asks
     for, each of which the accuracy reward scores 1.0 for this record.
     """
@@ -152,7 +153,13 @@ def answer_for(record: Mapping[str, Any]) -> str:
     if kind == "list":
         items = json.loads(answer) if isinstance(answer, str) and answer.strip()[:1] == "[" else answer
         if isinstance(items, str):
-            return ", ".join(canonical_list(items))
+            items = canonical_list(items)
+        # The question's own wording ("King of Spades") when it denotes the same list as the
+        # canonical items ("KS"): an SFT target should answer in the words the question uses.
+        wording = str(record.get("answer_text") or "")
+        ordered = record.get("answer_ordered", True) is not False
+        if wording and canonical_list(wording, ordered) == canonical_list(items, ordered):
+            return wording
         return ", ".join(str(item) for item in items)
     if kind == "interval":
         interval = parse_interval(answer) if isinstance(answer, str) else (float(answer[0]), float(answer[1]))

@@ -109,9 +109,16 @@ def test_pipeline_prompt_snapshots():
     ("number", 4.0, {}, "4"),
     ("yes_no", "yes", {}, "yes"),
     ("yes_no", False, {}, "no"),
-    ("list", ["down", "left"], {}, "down, left"),
-    ("list", ["10D", "5S"], {"answer_ordered": False}, "10D, 5S"),
-    ("list", '["/src", "/src/a.py"]', {}, "/src, /src/a.py"),
+    ("list", ["down", "left"], {"answer_text": "Down, Left"}, "Down, Left"),
+    ("list", ["10D", "5S"], {"answer_ordered": False, "answer_text": ""}, "10D, 5S"),
+    # The question's wording of the same cards, not the codes ...
+    ("list", ["10D", "5S"], {"answer_text": "10 of Diamonds, 5 of Spades"}, "10 of Diamonds, 5 of Spades"),
+    ("list", ["5S", "10D"], {"answer_ordered": False, "answer_text": "10 of Diamonds, 5 of Spades"},
+     "10 of Diamonds, 5 of Spades"),
+    # ... but never a wording that names another list.
+    ("list", ["10D", "5S"], {"answer_text": "5 of Spades, 10 of Diamonds"}, "10D, 5S"),
+    ("list", '["/src", "/src/a.py"]', {"answer_text": "/src and /src/a.py"}, "/src and /src/a.py"),
+    ("list", '["/src", "/src/a.py"]', {"answer_text": "/src"}, "/src, /src/a.py"),
     ("interval", [3.2, 7.5], {}, "3.2 to 7.5"),
     ("interval", "00:03 - 00:07", {}, "3 to 7"),
 ])

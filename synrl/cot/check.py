@@ -4,8 +4,9 @@ A chain passes when (1) it is ``<think>...</think><answer>...</answer>`` (the fo
 reward's rule), (2) its answer block scores full accuracy for the record (the accuracy
 reward, so the checker and training can never disagree), (3) every time it mentions is
 within a tolerance (0.5 s) of a timeline event's start or end, or of the clip's start or
-end, and (4) every object it names by colour and shape ("the orange circle") exists in the
-video (in some frame, for objects that change colour or shape).
+end, (4) every object it names by colour and shape ("the orange circle") exists in the
+video (in some frame, for objects that change colour or shape), and (5) every card, cup,
+file, path, grid cell or tile it names exists in the record (:mod:`synrl.cot.names`).
 
 Times are read from the think block: clock times (``mm:ss``, ``mm:ss.s``, ``hh:mm:ss``)
 anywhere, and seconds after a time preposition ("at 1.7 s", "around 2 seconds",
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from synrl.cot.names import NAME_KINDS, name_list, unknown_names
 from synrl.qa import answer_for, format_timestamp, object_names, split_completion
 from synrl.render.shapes import PALETTE, shape_name
 from synrl.rewards import accuracy_reward, follows_format
@@ -49,10 +51,13 @@ class CheckResult:
     accuracy: float
     timestamps_ok: bool
     objects_ok: bool
+    names_ok: bool = True
     timestamps: list[float] = field(default_factory=list)
     bad_timestamps: list[str] = field(default_factory=list)
     objects: list[str] = field(default_factory=list)
     unknown_objects: list[str] = field(default_factory=list)
+    #: Long-term names (cards, cups, files, cells, tiles) not in the record, by kind.
+    unknown_names: dict[str, list[str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -178,6 +183,11 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
         present = ", ".join(object_names(record).values()) or "none"
         problems.append(f"Names objects that are not in the video: {', '.join(unknown)}. "
                         f"The objects are: {present}.")
+    missing = unknown_names(think, record)
+    for kind, names in missing.items():
+        noun = NAME_KINDS[kind].noun
+        problems.append(f"Names {noun} that are not in the video: {', '.join(names)}. "
+                        f"The {noun} are: {name_list(record, kind) or 'none'}.")
     return CheckResult(
         ok=not problems,
         format_ok=format_ok,
@@ -185,10 +195,12 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
         accuracy=accuracy,
         timestamps_ok=not bad,
         objects_ok=not unknown,
+        names_ok=not missing,
         timestamps=[value for _, value in times],
         bad_timestamps=bad,
         objects=[f"{c} {shape_name(s)}" for c, s in mentions],
         unknown_objects=unknown,
+        unknown_names=missing,
         problems=problems,
     )
 

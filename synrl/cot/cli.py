@@ -127,7 +127,7 @@ def cot_command(
             _fail(f"{len(summary.failed)} grounded chains fail the checker (a writer bug)", 1)
         return
 
-    from synrl.cot.client import FatalEndpointError
+    from synrl.llm import FatalEndpointError
     from synrl.cot.loop import LoopConfig, run_model_cot
 
     data = _load_config_file(config) if config else {}

@@ -30,9 +30,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synrl import qa
-from synrl.cot.cache import ResponseCache
+from synrl.llm.cache import ResponseCache
 from synrl.cot.check import CheckConfig, check_cot
-from synrl.cot.client import ChatClient, ChatError, EndpointConfig, FatalEndpointError, RetryPolicy
+from synrl.llm import ChatClient, ChatError, EndpointConfig, FatalEndpointError, RetryPolicy
 from synrl.cot.jsonl import JsonlAppender, atomic_write_json, iter_jsonl
 from synrl.cot.media import media_parts
 from synrl.rewards import accuracy_reward
@@ -188,6 +188,8 @@ def _check_failure(check: Any) -> str:
         return "check:timestamps"
     if not check.objects_ok:
         return "check:objects"
+    if not check.names_ok:
+        return "check:names"
     return "check:other"
 
 
@@ -423,7 +425,7 @@ def run_model_cot(folder: Path, config: LoopConfig, *, out: Path | None = None, 
     Output: ``out`` (default ``FOLDER/cot_model.jsonl``), one line per finished sample;
     summary: ``summary_path`` (default: the output path with ``.summary.json``); cache:
     ``cache_path`` (default ``FOLDER/.cot_cache.sqlite``). Raises
-    :class:`~synrl.cot.client.FatalEndpointError` (after writing the summary) when an
+    :class:`~synrl.llm.FatalEndpointError` (after writing the summary) when an
     endpoint refuses requests outright.
     """
     out = out or folder / MODEL_COT

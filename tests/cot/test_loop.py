@@ -17,7 +17,7 @@ import pytest
 
 from synrl import qa
 from synrl.cot.check import check_cot
-from synrl.cot.client import FatalEndpointError, RetryPolicy
+from synrl.llm import FatalEndpointError, RetryPolicy
 from synrl.cot.grounded import grounded_cot
 from synrl.cot.jsonl import iter_jsonl
 from synrl.cot.loop import LoopConfig, RoleConfig, run_model_cot

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from synrl.cot.cache import ResponseCache, request_key
-from synrl.cot.client import RetryPolicy
+from synrl.llm.cache import ResponseCache, request_key
+from synrl.llm import RetryPolicy
 from synrl.cot.jsonl import JsonlAppender, iter_jsonl
 from synrl.cot.loop import LoopConfig, RoleConfig, normalize_chain, parse_verdict
 from synrl.cot.media import frame_indices

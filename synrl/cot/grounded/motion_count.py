@@ -101,8 +101,8 @@ def write_motion_count(ctx: WriterContext) -> str:
 
     if first_only:
         first = moves[0]["type"]
-        finding = (f"Its first movement is a jump: it leaves the floor." if first == "jump" else
-                   f"Its first movement is a slide along the floor.")
+        finding = ("Its first movement is a jump: it leaves the floor." if first == "jump" else
+                   "Its first movement is a slide along the floor.")
     else:
         count = sum(e["type"] in counted_kinds for e in moves)
         if jumps_only:

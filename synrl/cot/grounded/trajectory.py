@@ -103,7 +103,7 @@ def write_trajectory(ctx: WriterContext) -> str:
                 f"Between corners it moves in straight legs, and the turns alternate ({join_words(turns, 'then')}), "
                 f"so the legs swing back and forth across the same overall direction.",
                 f"That is {plural(len(corners), 'sharp corner')}, alternating sides, with straight legs in between.",
-                f"The corners flip between left and right turns, so it goes back and forth while progressing one way.",
+                "The corners flip between left and right turns, so it goes back and forth while progressing one way.",
             )
         else:
             summary = ctx.pick(

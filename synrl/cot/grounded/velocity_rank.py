@@ -33,8 +33,8 @@ def write_velocity_rank(ctx: WriterContext) -> str:
                                    f"The others ({join_words(others)}) don't matter here.")
     else:
         plan = ctx.pick(
-            f"Each object moves in a straight line at its own steady pace, bouncing off the walls; I measure how far each goes per second.",
-            f"To rank speeds, I follow every object in turn and estimate the distance it covers each second.",
+            "Each object moves in a straight line at its own steady pace, bouncing off the walls; I measure how far each goes per second.",
+            "To rank speeds, I follow every object in turn and estimate the distance it covers each second.",
             f"I watch the {len(everyone)} objects one by one and compare how much ground each covers per second.",
         )
     span = ctx.pick(f"over the whole clip, {ctx.at(0)} to {ctx.end()}",

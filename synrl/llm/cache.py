@@ -1,4 +1,4 @@
-"""A response cache keyed on the request, so rerunning the CoT pipeline costs nothing."""
+"""A response cache keyed on the request, so a rerun of a model pipeline (CoT, evaluation) pays nothing twice."""
 
 from __future__ import annotations
 

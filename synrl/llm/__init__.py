@@ -9,7 +9,7 @@ jitter on 408, 429, 5xx, timeouts, dropped connections and unreadable bodies (ho
 
 :class:`ChatClient` is the asyncio front end of the CoT pipeline: blocking SDK calls run
 in a thread pool under a semaphore that bounds how many are in flight, and successful
-responses are cached by request (:mod:`synrl.cot.cache`), so a rerun sends nothing it
+responses are cached by request (:mod:`synrl.llm.cache`), so a rerun sends nothing it
 already has. :func:`complete_with_retries` is the blocking front end (evaluation), with
 the same classification and backoff.
 """
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synrl.cot.cache import ResponseCache, request_key
+from synrl.llm.cache import ResponseCache, request_key
 
 if TYPE_CHECKING:
     import openai
