@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
-from synrl.render.shapes import PALETTE, SHAPES, unit_polygon
+from synrl.render.shapes import PALETTE, SHAPES, bar_width, unit_polygon
 
 # A pixel belongs to an object if it is within this RGB distance of the object's
 # background-to-colour segment; other palette colours are >= 75 away from every such segment.
@@ -36,6 +36,11 @@ BACKGROUND_DISTANCE = 14
 # which matter when the object itself is hidden (it appears later or blinks).
 SOLID_COVERAGE = 0.9
 MIN_SOLID_PIXELS = 1
+# 4:2:0 keeps one chroma sample per 2x2 block, so a bar narrower than this (a T or an L
+# below about 12 px radius) has no pixel at its full colour; its interior is then the pixels
+# at this coverage.
+THIN_BAR_PX = 4.0
+THIN_SOLID_COVERAGE = 0.7
 
 
 @dataclass
@@ -186,6 +191,14 @@ def track_channels(tracks: list[dict[str, Any]],
     return channels, owned
 
 
+def solid_coverage_of(track: dict[str, Any]) -> float:
+    """Coverage that marks a track's interior pixels (lower for thin bars, see THIN_BAR_PX)."""
+    shapes = set(track.get("shape_by_frame") or [track["shape"]])
+    radius = track["radius"] * float(np.min(track.get("scale") or [1.0]))
+    thinnest = min(bar_width(shape, radius) for shape in shapes)
+    return THIN_SOLID_COVERAGE if thinnest < THIN_BAR_PX else SOLID_COVERAGE
+
+
 def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             colors: list[tuple[int, int, int]] | None = None) -> list[Observation]:
     """Measure every track of `record` (by its colour or colours) in every frame."""
@@ -198,6 +211,7 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
     norms = [float(d @ d) for d in directions]
     # Objects whose appearance may change get their outline classified in every frame.
     classify = [bool(t.get("color_by_frame") or t.get("shape_by_frame")) for t in tracks]
+    solid_coverage = [solid_coverage_of(t) for t in tracks]
     shapes = [np.full(n, None, dtype=object) if c else None for c in classify]
     arena = record.get("scene", {}).get("arena")
     out = {k: np.full((len(tracks), n), np.nan) for k in ("x", "y", "area", "angle")}
@@ -245,13 +259,17 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             w = np.clip(best_alpha[sel], 0.0, 1.0)
             rgb = pixels[sel]
             xs, ys = px[sel].astype(np.float64), py[sel].astype(np.float64)
-            # Edge pixels of another object can fit this colour after 4:2:0 chroma
-            # subsampling; they are few and far away, so keep what lies near the median.
-            reach = 2.5 * math.sqrt(w.sum() / math.pi) + 3.0
-            near = np.hypot(xs - np.median(xs), ys - np.median(ys)) <= reach
-            w, xs, ys, rgb = w[near], xs[near], ys[near], rgb[near]
-            if np.count_nonzero(w > SOLID_COVERAGE) < MIN_SOLID_PIXELS:
+            core = w > solid_coverage[i]
+            if np.count_nonzero(core) < MIN_SOLID_PIXELS:
                 continue  # stray edge pixels of another object, not this one
+            # Edge pixels of another object can fit this colour after 4:2:0 chroma
+            # subsampling, sometimes more of them than a thin object has pixels; they are
+            # far away and rarely solid, so keep what lies near the median solid pixel.
+            reach = 2.5 * math.sqrt(w.sum() / math.pi) + 3.0
+            near = np.hypot(xs - np.median(xs[core]), ys - np.median(ys[core])) <= reach
+            if not near[core].any():
+                continue  # solid pixels in two far-apart places: no single object
+            w, xs, ys, rgb = w[near], xs[near], ys[near], rgb[near]
             total = w.sum()
             cx, cy = (w * xs).sum() / total, (w * ys).sum() / total
             dx, dy = xs - cx, ys - cy
@@ -260,7 +278,7 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
             angle = -0.5 * math.degrees(math.atan2(2 * mu11, mu20 - mu02))
             out["x"][i, frame_index], out["y"][i, frame_index] = cx, cy
             out["area"][i, frame_index], out["angle"][i, frame_index] = total, angle
-            solid = w > SOLID_COVERAGE
+            solid = w > solid_coverage[i]
             if solid.any():
                 mean_rgb[i, frame_index] = rgb[solid].mean(axis=0) + background
             if classify[i]:

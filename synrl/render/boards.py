@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Iterator, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Hashable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont

@@ -102,39 +102,61 @@ def _polygon_centroid(poly: np.ndarray) -> tuple[float, np.ndarray]:
     return abs(area), np.array([cx, cy])
 
 
+# Width of the bars of the T and L before scaling to a max radius of 1.
+BAR_WIDTH = 0.3
+
+
+def _raw_polygon(shape: str) -> np.ndarray:
+    if shape == "circle":
+        return _regular(64)
+    if shape == "square":
+        return _regular(4, math.pi / 4)
+    if shape == "triangle":
+        return _regular(3)
+    if shape == "pentagon":
+        return _regular(5)
+    if shape == "hexagon":
+        return _regular(6, 0.0)
+    if shape == "star":
+        return _star()
+    b = BAR_WIDTH / 2
+    if shape == "T":
+        # Long stem so the two principal moments differ clearly: orientation is then
+        # measurable from image moments in every frame.
+        return _rects_union(
+            [(-0.6, 0.5), (0.6, 0.5), (0.6, 0.5 - 2 * b), (b, 0.5 - 2 * b), (b, -0.9), (-b, -0.9),
+             (-b, 0.5 - 2 * b), (-0.6, 0.5 - 2 * b)]
+        )
+    if shape == "L":
+        return _rects_union(
+            [(-0.3, 0.9), (-0.3 + 2 * b, 0.9), (-0.3 + 2 * b, -0.3), (0.5, -0.3), (0.5, -0.6),
+             (-0.3, -0.6)]
+        )
+    raise ValueError(f"unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}")
+
+
+@lru_cache(maxsize=None)
+def _normalisation(shape: str) -> tuple[np.ndarray, float]:
+    poly = _raw_polygon(shape)
+    _, centroid = _polygon_centroid(poly)
+    return centroid, float(np.linalg.norm(poly - centroid, axis=1).max())
+
+
 @lru_cache(maxsize=None)
 def unit_polygon(shape: str) -> np.ndarray:
     """Vertices (N, 2) in maths axes (y up), area centroid at 0, max radius 1."""
-    if shape == "circle":
-        poly = _regular(64)
-    elif shape == "square":
-        poly = _regular(4, math.pi / 4)
-    elif shape == "triangle":
-        poly = _regular(3)
-    elif shape == "pentagon":
-        poly = _regular(5)
-    elif shape == "hexagon":
-        poly = _regular(6, 0.0)
-    elif shape == "star":
-        poly = _star()
-    elif shape == "T":
-        # Long stem so the two principal moments differ clearly: orientation is then
-        # measurable from image moments in every frame.
-        poly = _rects_union(
-            [(-0.6, 0.5), (0.6, 0.5), (0.6, 0.2), (0.15, 0.2), (0.15, -0.9), (-0.15, -0.9),
-             (-0.15, 0.2), (-0.6, 0.2)]
-        )
-    elif shape == "L":
-        poly = _rects_union(
-            [(-0.3, 0.9), (0.0, 0.9), (0.0, -0.3), (0.5, -0.3), (0.5, -0.6), (-0.3, -0.6)]
-        )
-    else:
-        raise ValueError(f"unknown shape {shape!r}; known shapes: {', '.join(SHAPES)}")
-    _, centroid = _polygon_centroid(poly)
-    poly = poly - centroid
-    poly = poly / np.linalg.norm(poly, axis=1).max()
+    centroid, extent = _normalisation(shape)
+    poly = (_raw_polygon(shape) - centroid) / extent
     poly.setflags(write=False)
     return poly
+
+
+def bar_width(shape: str, radius: float) -> float:
+    """Width in px of the narrowest part of a shape drawn at `radius`: the bars of the T and
+    the L; the whole shape (the diameter of its inscribed circle, at least) otherwise."""
+    if shape in ORIENTED_SHAPES:
+        return BAR_WIDTH / _normalisation(shape)[1] * radius
+    return radius
 
 
 def shape_area(shape: str, radius: float) -> float:

@@ -72,3 +72,26 @@ def test_reverse_record_mirrors_time():
     assert backwards["timeline"][0] | {} == {"type": "a", "start_ms": 700, "end_ms": 900,
                                             "start_frame": 6, "end_frame": 8}
     assert backwards["answer_value"] == 2 and record["answer_value"] == 1
+
+
+def test_thin_t_and_l_shapes_at_320x240_are_found(tmp_path):
+    """At 320x240 the bars of a T or L are 2-4 px wide: after 4:2:0 chroma subsampling no
+    pixel keeps the full colour. Each of these samples (seed 0, difficulty 5) has such a
+    shape; every one was reported "not found" before thin bars got their own interior rule."""
+    from synrl.audit.observe import SOLID_COVERAGE, THIN_BAR_PX, solid_coverage_of
+    from synrl.config import VideoOptions
+    from synrl.generate import SampleRequest, build_sample, write_video
+    from synrl.render.shapes import bar_width
+
+    video = VideoOptions(width=320, height=240)
+    for task, index in (("acceleration", 9), ("attribute_change", 0), ("trajectory_shape", 7)):
+        built = build_sample(SampleRequest(task, "train", 0, index, 5, ("mc", "open"), video))
+        record = built.record
+        path = tmp_path / record["video"]["path"]
+        path.parent.mkdir(exist_ok=True)
+        write_video(built.sim, path, video)
+        thin = [t for t in record["tracks"] if bar_width(t["shape"], t["radius"]) < THIN_BAR_PX]
+        assert thin and all(solid_coverage_of(t) < SOLID_COVERAGE for t in thin)
+        audit = audit_sample(record, tmp_path)
+        assert audit.status == "ok", audit.message
+        assert np.mean(audit.centroid_errors) < 0.5
