@@ -337,7 +337,7 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
 
     from synrl.rewards.trl import trl_reward_functions
     from synrl.train.models import load_model
-    from synrl.train.sft import trainer_args, video_options
+    from synrl.train.run import trainer_args, video_options
 
     if model is None:
         model, processor = load_model(cfg.model, use_cpu=cfg.train.use_cpu)
@@ -379,18 +379,10 @@ def video_grpo_trainer_class():
 
 def run_grpo(cfg: GRPORunConfig) -> dict[str, Any]:
     """Train; returns a summary (steps, losses, rewards, T-GRPO metrics, output folder)."""
-    from synrl.train.sft import resume_arg
+    from synrl.train.run import finish_run, resume_arg
 
     dump_config(cfg, Path(cfg.train.output_dir) / "synrl_config.yaml")
     trainer = build_grpo_trainer(cfg)
     trainer.train(resume_from_checkpoint=resume_arg(cfg.train))
-    trainer.save_model(cfg.train.output_dir)
-    trainer.processing_class.save_pretrained(cfg.train.output_dir)
-    history = [h for h in trainer.state.log_history if "loss" in h]
-    summary = {"output_dir": cfg.train.output_dir, "global_step": trainer.state.global_step,
-               "losses": [h["loss"] for h in history],
-               "rewards": [h.get("reward") for h in history],
-               "log_history": trainer.state.log_history,
-               **trainer.bad_videos.summary()}
-    (Path(cfg.train.output_dir) / "synrl_summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return summary
+    rewards = [h.get("reward") for h in trainer.state.log_history if "loss" in h]
+    return finish_run(trainer, cfg.train.output_dir, rewards=rewards, **trainer.bad_videos.summary())

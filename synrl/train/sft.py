@@ -7,15 +7,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from synrl.train.config import SFTRunConfig, TrainOptions, dump_config
-from synrl.train.data import BadVideoLog, VideoOptions, VideoSFTCollator
+from synrl.train.config import SFTRunConfig, dump_config
+from synrl.train.data import BadVideoLog, VideoSFTCollator
+from synrl.train.run import finish_run, resume_arg, trainer_args, video_options
 
 log = logging.getLogger(__name__)
-
-
-def video_options(cfg) -> VideoOptions:
-    return VideoOptions(num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames,
-                        min_pixels=cfg.min_pixels, max_pixels=cfg.max_pixels)
 
 
 def read_sft_jsonl(path: str | Path):
@@ -38,44 +34,6 @@ def read_sft_jsonl(path: str | Path):
     if not rows:
         raise ValueError(f"{path}: no rows")
     return Dataset.from_list(rows)
-
-
-def trainer_args(train: TrainOptions) -> dict[str, Any]:
-    """The transformers TrainingArguments shared by SFT and GRPO."""
-    return dict(
-        output_dir=train.output_dir,
-        learning_rate=train.learning_rate,
-        num_train_epochs=train.num_train_epochs,
-        max_steps=train.max_steps,
-        per_device_train_batch_size=train.per_device_train_batch_size,
-        gradient_accumulation_steps=train.gradient_accumulation_steps,
-        warmup_steps=train.warmup_ratio,  # transformers 5: a float in [0, 1) is a ratio
-        lr_scheduler_type=train.lr_scheduler_type,
-        weight_decay=train.weight_decay,
-        max_grad_norm=train.max_grad_norm,
-        bf16=train.bf16 and not train.use_cpu,
-        gradient_checkpointing=train.gradient_checkpointing,
-        logging_steps=train.logging_steps,
-        save_steps=train.save_steps,
-        save_total_limit=train.save_total_limit,
-        seed=train.seed,
-        report_to=train.report_to or "none",
-        deepspeed=train.deepspeed,
-        dataloader_num_workers=train.dataloader_num_workers,
-        use_cpu=train.use_cpu,
-        remove_unused_columns=False,  # the collators need the raw columns
-    )
-
-
-def resume_arg(train: TrainOptions) -> str | bool | None:
-    if train.resume_from_checkpoint == "last":
-        from transformers.trainer_utils import get_last_checkpoint
-
-        last = get_last_checkpoint(train.output_dir) if Path(train.output_dir).is_dir() else None
-        if last is None:
-            raise FileNotFoundError(f"resume_from_checkpoint=last but {train.output_dir} has no checkpoint")
-        return last
-    return train.resume_from_checkpoint
 
 
 class BadVideoCallback:
@@ -110,13 +68,8 @@ def run_sft(cfg: SFTRunConfig) -> dict[str, Any]:
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
                          processing_class=processor, callbacks=[BadVideoCallback(bad)])
     result = trainer.train(resume_from_checkpoint=resume_arg(cfg.train))
-    trainer.save_model(cfg.train.output_dir)
-    processor.save_pretrained(cfg.train.output_dir)
-    summary = {"output_dir": cfg.train.output_dir, "global_step": trainer.state.global_step,
-               "train_loss": result.training_loss,
-               "losses": [h["loss"] for h in trainer.state.log_history if "loss" in h],
-               "log_history": trainer.state.log_history, **bad.summary()}
-    (Path(cfg.train.output_dir) / "synrl_summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    summary = finish_run(trainer, cfg.train.output_dir, train_loss=result.training_loss,
+                         **bad.summary())
     if bad.bad:
         log.error("%d unreadable videos were dropped: %s", len(bad.bad), bad.bad[:20])
     return summary

@@ -47,6 +47,35 @@ def test_checkpoint_reloads_generates_and_resumes(tiny_models, video_dataset, sf
     assert generated.shape[1] > enc["input_ids"].shape[1]
 
 
+def test_tgrpo_run_resumes_from_its_last_checkpoint(tiny_models, video_dataset, tmp_path):
+    """A killed GRPO run (here: T-GRPO, stopped after step 2) continues from checkpoint-2:
+    the logged history of steps 1-2 comes back unchanged and only step 3 is new."""
+    out = tmp_path / "tgrpo"
+    args = ["train", "grpo", "--model", tiny_models["qwen2_5_vl"], "--data", video_dataset, "-o", out,
+            "--tgrpo", *_sets(*TINY_TRAIN, "train.save_steps=1", "train.per_device_train_batch_size=2",
+                              "grpo.num_generations=2", "grpo.max_completion_length=8",
+                              "grpo.reward_modules=[_test_rewards]",
+                              "grpo.rewards={accuracy: 1.0, test_char_length: 1.0}",
+                              "grpo.tgrpo.correctness_reward=test_char_length")]
+    run_cli(*args, "--max-steps", 2)
+    assert (out / "checkpoint-2" / "trainer_state.json").is_file()
+    first = [h for h in json.loads((out / "synrl_summary.json").read_text())["log_history"] if "loss" in h]
+    run_cli(*args, "--max-steps", 3, "--resume", "last")
+    summary = json.loads((out / "synrl_summary.json").read_text())
+    steps = [h for h in summary["log_history"] if "loss" in h]
+    assert summary["global_step"] == 3 and [h["step"] for h in steps] == [1, 2, 3]
+    assert steps[:2] == first
+    assert 0.0 <= steps[2]["tgrpo/p"] <= 1.0 and (out / "checkpoint-3").is_dir()
+
+
+def test_resume_last_without_a_checkpoint_is_a_clear_error(tiny_models, video_dataset, tmp_path):
+    from synrl.train.config import TrainOptions
+    from synrl.train.run import resume_arg
+
+    with pytest.raises(FileNotFoundError, match="has no checkpoint"):
+        resume_arg(TrainOptions(output_dir=str(tmp_path / "empty"), resume_from_checkpoint="last"))
+
+
 def test_shipped_configs_load():
     sft = load_config(SFTRunConfig, CONFIGS / "sft_synrl.yaml")
     assert sft.video.num_frames == 16 and sft.video.max_pixels == 128 * 28 * 28
