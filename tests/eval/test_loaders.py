@@ -34,42 +34,103 @@ def test_mvbench():
     assert "Options:\nA. The object is stationary." in direction.prompt_text()
 
 
+def test_mvbench_tvqa_is_a_bounded_frame_folder():
+    [episode] = load_benchmark("mvbench", FIXTURES / "mvbench", {"tasks": "episodic_reasoning"})
+    assert episode.video.endswith("video/tvqa/frames_fps3_hq/castle_s07e04_seg02_clip_14")
+    assert episode.clip == (12.5, 41.0) and episode.answer == "C"
+    assert episode.groups == {"task": "Episodic Reasoning"}
+    with pytest.raises(BenchmarkError, match="unknown task"):
+        load_benchmark("mvbench", FIXTURES / "mvbench", {"tasks": "episodic"})
+
+
 def test_tempcompass():
     samples = load_benchmark("tempcompass", FIXTURES / "tempcompass", {"formats": "multi-choice,yes_no"})
     by_id = {s.id: s for s in samples}
     speed = by_id["multi-choice-1008854609-speed-0"]
     assert speed.question == "What is the speed of the car in the video?"
     assert speed.options == {"A": "slow", "B": "normal", "C": "fast"} and speed.answer == "C"
+    assert speed.video.endswith("videos/1008854609.mp4")
     assert by_id["multi-choice-1008854609-direction-0"].answer == "B"
+    # the reversed ("conflicting") clip is its own video with the opposite answer
+    reverse = by_id["multi-choice-1008854609_reverse-direction-0"]
+    assert reverse.answer == "A" and reverse.video.endswith("videos/1008854609_reverse.mp4")
     yes_no = by_id["yes_no-1008854609-speed-0"]
     assert yes_no.answer_type == "yes_no" and yes_no.answer == "no"
     assert score_prediction(yes_no, "<answer>No</answer>").score == 1.0
 
 
-def test_videomme_json_and_parquet(tmp_path):
-    samples = load_benchmark("videomme", FIXTURES / "videomme")
-    assert [s.answer for s in samples] == ["C", "B"]
-    assert samples[0].options["C"] == "Berries."
-    assert samples[0].video.endswith("data/fFjv93ACGo8.mp4")
-    assert samples[0].groups["duration"] == "short"
-    assert [s.id for s in load_benchmark("videomme", FIXTURES / "videomme", {"duration": "short"})] == ["001-1"]
-    # the published parquet, same columns
+def test_tempcompass_caption_matching():
+    samples = load_benchmark("tempcompass", FIXTURES / "tempcompass", {"formats": "caption_matching"})
+    first, second = samples
+    assert first.id == "caption_matching-1008854609-direction-0"
+    assert first.question == "Which description is a more suitable match for the video?"
+    # "Option 1/2" and "Caption A/B" labels both become A, B
+    assert first.options == {"A": "The car is moving to the left.", "B": "The car is moving to the right."}
+    assert first.answer == "B" and second.answer == "A"
+    assert second.options["B"] == "The car is standing still."
+
+
+def test_tempcompass_lmms_lab_parquet(tmp_path):
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
-    rows = json.loads((FIXTURES / "videomme" / "videomme.json").read_text())
+    (tmp_path / "multi-choice").mkdir()
+    pd.DataFrame([
+        {"video_id": "1008854609", "question": "What is the speed of the car?\nA. slow\nB. normal\nC. fast",
+         "answer": "C. fast", "dim": "speed"},
+        {"video_id": "1008854609", "question": "How fast does the car go?\nA. fast\nB. slow", "answer": "A. fast",
+         "dim": "speed"},
+    ]).to_parquet(tmp_path / "multi-choice" / "test-00000-of-00001.parquet")
+    samples = load_benchmark("tempcompass", tmp_path)
+    assert [(s.id, s.answer) for s in samples] == [("multi-choice-1008854609-speed-0", "C"),
+                                                   ("multi-choice-1008854609-speed-1", "A")]
+    assert samples[0].video.endswith("videos/1008854609.mp4")
+
+
+#: Two rows of lmms-lab/Video-MME's videomme/test-00000-of-00001.parquet (same columns).
+VIDEOMME_ROWS = [
+    {"video_id": "001", "duration": "short", "domain": "Knowledge", "sub_category": "Humanity & History",
+     "url": "https://www.youtube.com/watch?v=fFjv93ACGo8", "videoID": "fFjv93ACGo8", "question_id": "001-1",
+     "task_type": "Counting Problem", "question": "Which kind of the decoration has the largest number?",
+     "options": ["A. Apples.", "B. Candles.", "C. Berries.", "D. The three kinds are of the same number."],
+     "answer": "C"},
+    {"video_id": "301", "duration": "medium", "domain": "Sports Competition", "sub_category": "Football",
+     "url": "https://www.youtube.com/watch?v=xyzABC", "videoID": "xyzABC", "question_id": "301-2",
+     "task_type": "Temporal Reasoning", "question": "What happens first?",
+     "options": ["A. A goal.", "B. A foul.", "C. A corner.", "D. A substitution."], "answer": "B"},
+]
+
+
+def test_videomme_parquet(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
     (tmp_path / "videomme").mkdir()
-    pd.DataFrame(rows).to_parquet(tmp_path / "videomme" / "test-00000-of-00001.parquet")
-    from_parquet = load_benchmark("videomme", tmp_path)
-    assert [(s.id, s.answer, s.options) for s in from_parquet] == [(s.id, s.answer, s.options) for s in samples]
+    pd.DataFrame(VIDEOMME_ROWS).to_parquet(tmp_path / "videomme" / "test-00000-of-00001.parquet")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "xyzABC.mkv").write_bytes(b"")  # a few released files are not .mp4
+    samples = load_benchmark("videomme", tmp_path)
+    assert [(s.id, s.answer) for s in samples] == [("001-1", "C"), ("301-2", "B")]
+    assert samples[0].options == {"A": "Apples.", "B": "Candles.", "C": "Berries.",
+                                  "D": "The three kinds are of the same number."}
+    assert samples[0].video.endswith("data/fFjv93ACGo8.mp4")
+    assert samples[1].video.endswith("data/xyzABC.mkv")
+    assert samples[0].groups == {"duration": "short", "task_type": "Counting Problem", "domain": "Knowledge"}
+    assert [s.id for s in load_benchmark("videomme", tmp_path, {"duration": "short"})] == ["001-1"]
+
+
+def test_videomme_needs_the_parquet(tmp_path):
+    with pytest.raises(BenchmarkError, match="test-00000-of-00001.parquet"):
+        load_benchmark("videomme", tmp_path)
 
 
 def test_tomato():
     samples = load_benchmark("tomato", FIXTURES / "tomato")
-    assert [s.id for s in samples] == ["direction-1", "direction-2"]
-    assert samples[0].answer == "B" and samples[0].options["B"] == "Right"
-    assert samples[0].video.endswith("videos/human/human_direction_1.mp4")
-    assert samples[1].answer == "C"
-    assert samples[1].groups == {"reasoning_type": "direction", "demonstration_type": "object"}
+    assert [s.id for s in samples] == ["direction-0", "direction-1", "direction-10"]  # numeric key order
+    first = samples[0]
+    assert first.answer == "C" and first.options["C"] == "Right."  # answer is a 0-based index
+    assert first.question == "In which direction(s) did the person's hand move?"
+    assert first.video.endswith("videos/human/0231-04.mp4")
+    assert samples[1].answer == "A" and samples[1].video.endswith("videos/object/0412-02.mp4")
+    assert samples[2].groups == {"reasoning_type": "direction", "demonstration_type": "simulated"}
 
 
 def test_vsibench_numeric_questions_use_mra():
@@ -80,7 +141,21 @@ def test_vsibench_numeric_questions_use_mra():
     # 5 chairs vs 4: error 0.25 <= 1-θ for θ in 0.5..0.75 -> 6/10
     assert score_prediction(count, "<answer>5</answer>").score == pytest.approx(0.6)
     assert samples["1"].metric == "accuracy" and samples["1"].answer == "B"
+    assert samples["1"].options == {"A": "table", "B": "sofa", "C": "lamp"}
     assert samples["2"].answer == pytest.approx(25.3)
+
+
+def test_vsibench_parquet_releases_and_debiased_subset(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rows = [json.loads(line) for line in (FIXTURES / "vsibench" / "test.jsonl").read_text().splitlines()]
+    pd.DataFrame(rows).to_parquet(tmp_path / "test-00000-of-00001.parquet", index=False)  # first release
+    pd.DataFrame(rows[1:]).to_parquet(tmp_path / "test_debiased.parquet", index=False)
+    assert [s.id for s in load_benchmark("vsibench", tmp_path)] == ["0", "1", "2"]
+    debiased = load_benchmark("vsibench", tmp_path, {"subset": "debiased"})
+    assert [(s.id, s.answer) for s in debiased] == [("1", "B"), ("2", pytest.approx(25.3))]
+    with pytest.raises(BenchmarkError, match="subset"):
+        load_benchmark("vsibench", tmp_path, {"subset": "tiny"})
 
 
 def test_charades_sta():
@@ -117,10 +192,26 @@ def test_nextgqa_grounding_and_qa():
 
 def test_rextime_grounding_and_mc():
     samples = load_benchmark("rextime", FIXTURES / "rextime")
-    assert samples[0].answer == [[35.4, 88.2]] and samples[0].video.endswith("videos/anet/v_qWQ4fgNnKzA.mp4")
-    assert samples[1].answer == [[10.0, 25.5]] and "/videos/qvh/" in samples[1].video
+    assert [s.id for s in samples] == ["anet_val384", "qvh_val114"]
+    assert samples[0].answer == [[35.4, 88.2]]
+    assert samples[0].video.endswith("Anet_videos_15fps_short256/v_qWQ4fgNnKzA.mp4")
+    assert samples[0].groups == {"source": "anet", "category": "sequential"}
+    assert samples[1].answer == [[10.0, 25.5]] and samples[1].video.endswith("/videos/j7rJstUseKg_360.0_510.0.mp4")
+    assert "Why does the woman laugh?" in samples[1].question
     mc = load_benchmark("rextime", FIXTURES / "rextime", {"task": "mc"})
     assert [s.answer for s in mc] == ["A", "C"]
+    assert mc[1].options["C"] == "She falls." and mc[1].question == "Why does the woman laugh?"
+
+
+def test_rextime_github_ground_truth_and_video_folders(tmp_path):
+    root = FIXTURES / "rextime_gt"  # a clone of github.com/ReXTime/ReXTime: data/rextime_val.jsonl
+    samples = load_benchmark("rextime", root, {"qvh_videos": str(tmp_path / "qvh"), "anet_videos": "anet"})
+    assert [s.id for s in samples] == ["qvh_val114", "anet_val384"]
+    assert samples[0].answer == [[10.0, 25.5]] and samples[0].groups == {"source": "qvhighlights"}
+    assert samples[0].video == str(tmp_path / "qvh" / "j7rJstUseKg_360.0_510.0.mp4")
+    assert samples[1].video.endswith("rextime_gt/anet/v_qWQ4fgNnKzA.mp4")
+    with pytest.raises(BenchmarkError, match="options"):
+        load_benchmark("rextime", root, {"task": "mc"})
 
 
 def test_missing_folder_explains_layout(tmp_path):

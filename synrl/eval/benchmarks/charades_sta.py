@@ -13,7 +13,8 @@ from synrl.eval.sample import EvalSample
 LAYOUT = """
 From github.com/jiyanggao/TALL (charades_sta_test.txt) and the Charades videos (prior.allenai.org/projects/charades,
 "Data (scaled to 480p)"):
-  Charades-STA/charades_sta_test.txt    one line per query: "<video_id> <start_s> <end_s>##<sentence>"
+  Charades-STA/charades_sta_test.txt    one line per query: "<video_id> <start_s> <end_s>##<sentence>",
+                                        e.g. "3MSZA 24.3 30.4##person turn a light on."
   Charades-STA/Charades_v1_480/<video_id>.mp4
 """
 

@@ -10,10 +10,15 @@ from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample
 
 LAYOUT = """
-From huggingface.co/datasets/OpenGVLab/MVBench (json/ and video/*.zip, unzipped in place):
-  MVBench/json/<task>.json        list of {"video", "question", "candidates", "answer"[, "start", "end"]}
-  MVBench/video/<source>/...      e.g. video/star/Charades_v1_480/XXXX.mp4, video/clevrer/video_validation/...
-TVQA (episodic_reasoning) is a folder of frames per clip (video/tvqa/frames_fps3_hq/<clip>/).
+From huggingface.co/datasets/OpenGVLab/MVBench, main branch (json/ and video/*.zip, unzipped in place):
+  MVBench/json/<task>.json        list of {"video", "question", "candidates": [texts], "answer": <the right
+                                  candidate's text>[, "start", "end" (seconds)]}
+  MVBench/video/<source>/...      e.g. video/star/Charades_v1_480/3MSZA.mp4, video/clevrer/video_validation/...
+TVQA (episodic_reasoning) is a folder of frames per clip (video/tvqa/frames_fps3_hq/<clip>/00001.jpg, 3 fps).
+The NTU RGB+D clips (fine_grained_pose) are no longer in video/ (licence): get the ones listed in
+video/MVBench_videos_ntu.txt from the ROSE Lab into video/nturgbd/.
+The HF "video" revision (lmms-eval's: star/Charades_segment, sta/sta_video_segment, ... pre-cut) is not this layout.
+Options: tasks=action_sequence,... (default: all 20).
 """
 
 #: task json -> (display name, video folder under video/, whether start/end bound the clip);
@@ -44,7 +49,10 @@ TASKS: dict[str, tuple[str, str, bool]] = {
 
 @register_benchmark("mvbench", kind="multiple_choice", layout=LAYOUT)
 def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
-    wanted = [t for t in options.get("tasks", "").split(",") if t.strip()] or list(TASKS)
+    wanted = [t.strip() for t in options.get("tasks", "").split(",") if t.strip()] or list(TASKS)
+    unknown = [t for t in wanted if t not in TASKS]
+    if unknown:
+        raise BenchmarkError(f"mvbench: unknown task(s) {', '.join(unknown)}; known: {', '.join(TASKS)}")
     present = [t for t in wanted if (root / "json" / f"{t}.json").is_file()]
     if not present:
         raise BenchmarkError(f"{root}/json has none of the MVBench task files ({', '.join(wanted[:3])}, ...)")

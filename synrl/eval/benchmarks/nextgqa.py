@@ -12,12 +12,13 @@ from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample, letters
 
 LAYOUT = """
-From github.com/doc-doc/NExT-GQA (datasets/nextgqa/) and the NExT-QA videos (github.com/doc-doc/NExT-QA,
-NExTVideo.zip):
+From github.com/doc-doc/NExT-GQA (datasets/nextgqa/), plus map_vid_vidorID.json from github.com/doc-doc/NExT-QA
+(dataset/nextqa/) and the NExT-QA videos (NExTVideo, sourced from VidOR; see the NExT-QA README):
   NExT-GQA/test.csv              video_id,frame_count,width,height,question,answer,qid,type,a0,a1,a2,a3,a4
+                                 (answer is the text of the right a0..a4; type CW|CH|TN|TC)
   NExT-GQA/gsub_test.json        {video_id: {"duration": s, "location": {qid: [[s, e], ...]}, "fps": f}}
-  NExT-GQA/map_vid_vidorID.json  {video_id: "0000/2440175990"}
-  NExT-GQA/NExTVideo/<dir>/<id>.mp4
+  NExT-GQA/map_vid_vidorID.json  {video_id: "1006/4882821564"}
+  NExT-GQA/NExTVideo/<dir>/<video_id>.mp4
 Options: split=test|val; task=grounding (default; R@IoU, mIoU, mIoP against the best segment) or qa (5-way choice).
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from synrl.eval.benchmarks.common import first_existing, read_table, video_path
 from synrl.eval.benchmarks.grounding_common import grounding_question_for
@@ -11,14 +12,59 @@ from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample, letters
 
 LAYOUT = """
-From huggingface.co/datasets/ReXTime/ReXTime (or github.com/ReXTime/ReXTime data/) plus the source videos
-(ActivityNet from activity-net.org; QVHighlights from Moment-DETR's qvhilights_videos.tar.gz):
-  ReXTime/rextime_val.json (or .jsonl)   list of {"qid", "source", "vid", "duration", "question",
-                                          "options": [4], "ans": "A", "span": [s, e]}
-  ReXTime/videos/anet/<vid>.mp4           (sources anet_*)
-  ReXTime/videos/qvh/<vid>.mp4            (sources qvhighlights_*)
-Options: task=grounding (default: the answer span) or mc (4-way choice).
+From huggingface.co/datasets/ReXTime/ReXTime (rextime_val.json) or github.com/ReXTime/ReXTime (data/rextime_val.jsonl,
+grounding only), plus the source videos (ActivityNet from activity-net.org; QVHighlights from Moment-DETR's
+qvhilights_videos.tar.gz) in the folders the ReXTime README names:
+  ReXTime/rextime_val.json    list of {"qid": "anet_val384", "vid", "duration", "question", "options": [4 texts],
+                              "answer": "From <s0> to <e0>, <option>.", "ans": "A", "span": [s, e],
+                              "source", "category": sequential|cause_effect|means_end}
+  ReXTime/rextime_val.jsonl   one {"qid", "query", "duration", "vid", "relevant_windows": [[s, e]], "ans"} a line
+                              (the evaluation ground truth: no options, so task=grounding only)
+  ReXTime/Anet_videos_15fps_short256/<vid>.mp4   (qids anet_*, e.g. v_ZMTi498qnPc.mp4)
+  ReXTime/videos/<vid>.mp4                      (qids qvh_*, e.g. 2I9-kvemtSU_510.0_660.0.mp4)
+(also read from data/ inside a clone of the GitHub repository)
+Options: task=grounding (default: the answer span) or mc (4-way choice); anet_videos=DIR and qvh_videos=DIR point
+at those folders elsewhere (absolute, or relative to the data folder).
 """
+
+TABLES = ["rextime_val.json", "rextime_val.jsonl", "data/rextime_val.json", "data/rextime_val.jsonl"]
+
+
+def _source(row: dict[str, Any]) -> str:
+    """``qvhighlights`` or ``anet``, from the qid prefix both files carry ("source" is only in the HF file)."""
+    qid = str(row["qid"])
+    if qid.startswith("qvh_"):
+        return "qvhighlights"
+    if qid.startswith("anet_"):
+        return "anet"
+    raise BenchmarkError(f"rextime {qid}: qid starts with neither qvh_ nor anet_")
+
+
+def _video(root: Path, row: dict[str, Any], options: Mapping[str, str]) -> str:
+    if _source(row) == "qvhighlights":
+        folder = options.get("qvh_videos", "videos")
+    else:
+        folder = options.get("anet_videos", "Anet_videos_15fps_short256")
+    return video_path(root, folder, f"{row['vid']}.mp4")
+
+
+def _segments(row: dict[str, Any]) -> list[list[float]]:
+    """The HF file's ``span`` ([s, e]) or the ground truth's ``relevant_windows`` ([[s, e], ...])."""
+    spans = row["span"] if "span" in row else row["relevant_windows"]
+    segments = spans if spans and isinstance(spans[0], (list, tuple)) else [spans]
+    return [[float(s), float(e)] for s, e in segments]
+
+
+def _choice(row: dict[str, Any], table: Path, common: dict[str, Any]) -> EvalSample:
+    if "options" not in row:
+        raise BenchmarkError(f"rextime: task=mc needs the options of the HF rextime_val.json; {table} has none")
+    choices = [str(o) for o in row["options"]]
+    opts = dict(zip(letters(len(choices)), choices))
+    answer = str(row["ans"]).strip().upper()
+    if answer not in opts:
+        raise BenchmarkError(f"rextime {row['qid']}: answer {answer!r} is not an option")
+    return EvalSample(question=str(row["question"]), answer_type="multiple_choice", answer=answer, options=opts,
+                      **common)
 
 
 @register_benchmark("rextime", kind="grounding", layout=LAYOUT)
@@ -26,28 +72,17 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
     task = options.get("task", "grounding")
     if task not in ("grounding", "mc"):
         raise BenchmarkError(f"rextime: task must be grounding or mc, got {task!r}")
-    table = first_existing(root, ["rextime_val.json", "rextime_val.jsonl", "data/rextime_val.json",
-                                  "data/rextime_val.jsonl"])
+    table = first_existing(root, TABLES)
     samples = []
     for row in read_table(table):
-        source = str(row["source"])
-        folder = "qvh" if source.startswith("qv") else "anet"
-        video = video_path(root, "videos", folder, f"{row['vid']}.mp4")
-        groups = {"source": source.split("_")[0]}
+        groups = {"source": _source(row)}
+        if row.get("category"):
+            groups["category"] = str(row["category"])
+        common = {"id": str(row["qid"]), "benchmark": "rextime", "video": _video(root, row, options), "groups": groups}
         if task == "mc":
-            choices = [str(o) for o in row["options"]]
-            answer = str(row["ans"]).strip().upper()
-            opts = dict(zip(letters(len(choices)), choices))
-            if answer not in opts:
-                raise BenchmarkError(f"rextime {row['qid']}: answer {answer!r} is not an option")
-            samples.append(EvalSample(id=str(row["qid"]), benchmark="rextime", video=video,
-                                      question=str(row["question"]), answer_type="multiple_choice", answer=answer,
-                                      options=opts, groups=groups))
+            samples.append(_choice(row, table, common))
             continue
-        span = row["span"]
-        segments = span if span and isinstance(span[0], (list, tuple)) else [span]
-        samples.append(EvalSample(id=str(row["qid"]), benchmark="rextime", video=video,
-                                  question=grounding_question_for(str(row["question"])), answer_type="interval",
-                                  answer=[[float(s), float(e)] for s, e in segments], metric="grounding",
-                                  groups=groups))
+        question = str(row.get("question") or row["query"])
+        samples.append(EvalSample(question=grounding_question_for(question), answer_type="interval",
+                                  answer=_segments(row), metric="grounding", **common))
     return samples

@@ -10,11 +10,13 @@ from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample, letters
 
 LAYOUT = """
-From github.com/yale-nlp/TOMATO (data/) and its videos (huggingface.co/datasets/yale-nlp/TOMATO, videos.zip):
-  TOMATO/data/<reasoning_type>.json   {id: {"question", "options": [...], "answer": <index>, "key",
-                                            "demonstration_type", ...}}
+From github.com/yale-nlp/TOMATO (data/) and the videos zip linked from its README (Google Drive), unzipped in place:
+  TOMATO/data/<reasoning_type>.json   {"0": {"question", "options": [...], "answer": <0-based index into options>,
+                                             "key": "0231-04", "demonstration_type", "motion_type", "variation",
+                                             "video_source_url", "note"}, "1": ...}
       reasoning types: count, direction, rotation, shape&trend, velocity&frequency, visual_cues
   TOMATO/videos/<demonstration_type>/<key>.mp4    (human, object, simulated)
+(huggingface.co/datasets/yale-nlp/TOMATO holds a parquet version of the questions; it is not read here.)
 """
 
 REASONING_TYPES = ("count", "direction", "rotation", "shape&trend", "velocity&frequency", "visual_cues")
