@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -104,7 +103,7 @@ def test_kill_midway_then_resume_completes_without_duplicates(tmp_path):
 
     resumed = subprocess.run(args, capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    assert f"already there" in resumed.stdout
+    assert "already there" in resumed.stdout
 
     clean = tmp_path / "clean"
     subprocess.run(CLI + common + ["--out", str(clean)], check=True, capture_output=True)
