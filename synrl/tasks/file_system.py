@@ -38,6 +38,8 @@ MAX_ENTRIES = 14  # what `tree /` can show on one screen
 # The terminal has about 44 columns whatever the frame size (the font scales with it); a
 # command line ("$ " + command + cursor) must fit on one line.
 MAX_COMMAND = 40
+# Commands that create a file (the "files created" question counts them).
+CREATING = ("touch", "cp")
 CURSOR_COLOR = "orange"
 HIDDEN_ROWS = 5
 
@@ -289,6 +291,9 @@ class FileSystem(LongTermTask):
         used = {base(p) for p in fs.dirs | fs.files if p != "/"}
         states, ops = [fs], []
         absolute = lerp(difficulty, 0.15, 0.05)
+        # A long sequence with no file created (or only one) is rare by chance: a story for
+        # a "files created" question never creates more than the planned number.
+        max_created = self.planned(plan) if plan.template.name == "files_created" else None
         attempts = 0
         while len(ops) < n_ops:
             attempts += 1
@@ -297,6 +302,9 @@ class FileSystem(LongTermTask):
             fs = states[-1]
             op = self._random_command(fs, rng, used, absolute)
             if op is None or len(op["command"]) > MAX_COMMAND:
+                continue
+            if (max_created is not None and op["op"] in CREATING
+                    and sum(o["op"] in CREATING for o in ops) >= max_created):
                 continue
             nxt = apply_op(fs, op)
             if nxt is None or len(nxt.dirs) + len(nxt.files) - 1 > MAX_ENTRIES:
@@ -431,7 +439,7 @@ class FileSystem(LongTermTask):
             return number_question(text, want, query)
 
         if name == "files_created":
-            created = sum(op["op"] in ("touch", "cp") for op in story.ops)
+            created = sum(op["op"] in CREATING for op in story.ops)
             if created != want:
                 return None
             query = {"kind": "files_created", "mode": "counting"}

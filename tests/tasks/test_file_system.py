@@ -119,6 +119,29 @@ def test_counting_file_creating_commands():
     assert q.options[q.answer] == "2"
 
 
+@pytest.mark.parametrize("created", [0, 1, 3])
+def test_long_curriculum_sequences_still_reach_every_planned_count_of_created_files(created):
+    # 20+ commands (difficulty 5, curriculum round2) rarely create no file by chance; the
+    # story is drawn so that it never creates more than the planned number.
+    from synrl.config import VideoOptions
+    from synrl.generate import SampleRequest, build_sample
+
+    template = [t.name for t in TASK.templates].index("files_created")
+    period = len(TASK.templates)
+    for seed in range(3):
+        for index in range(template, 20 * period, period):
+            request = SampleRequest("file_system", "train", seed, index, 5, ("mc", "open"), VideoOptions(),
+                                    (("curriculum", "round2"),))
+            record = build_sample(request).record
+            if record["answer_value"] != created:
+                continue
+            commands = [e["type"] for e in record["timeline"][1:-1]]
+            assert len(commands) >= 20 and sum(c in ("touch", "cp") for c in commands) == created
+            break
+        else:
+            raise AssertionError(f"no files_created={created} sample in the first 20 of seed {seed}")
+
+
 def test_skipping_a_cd_changes_what_relative_commands_mean():
     # Without the first `cd src`, `touch utils.py` creates /utils.py and `mv ../README.md`
     # resolves to /README.md from / too, but `cp main.py ...` fails: that history is invalid.
