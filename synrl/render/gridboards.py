@@ -52,6 +52,10 @@ class BoardGeometry:
         return {"rows": self.rows, "cols": self.cols, "cell": self.cell, "x0": self.x0,
                 "y0": self.y0}
 
+    def arena(self) -> list[int]:
+        """The board's box [x0, y0, x1, y1] (what the audit searches for tracked objects)."""
+        return [self.x0, self.y0, self.x0 + self.cols * self.cell, self.y0 + self.rows * self.cell]
+
     def labels(self, size: int, ink: RGB = LABEL_INK) -> list[Item]:
         """Column letters above the board and row numbers to its left."""
         items: list[Item] = []

@@ -13,12 +13,12 @@ from typing import Any, Hashable, Sequence
 
 import numpy as np
 
-from synrl.render.boards import Item, arc_point, ease, ink_for
+from synrl.render.boards import Item, arc_point, ease
 from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.render.shapes import PALETTE, shape_name
 from synrl.tasks.base import Plan, Question, Template, VideoSpec
-from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  number_question, stable_track)
+from synrl.tasks.longterm import (BoardAnimation, LongTermTask, Schedule, Story,
+                                  choice_question, number_question, stable_track)
 from synrl.tasks.registry import register
 
 # Colours the pixel audit tells apart from each other and from the cups and the board.
@@ -248,7 +248,7 @@ class GridSwap(LongTermTask):
               rng: np.random.Generator):
         side = story.extra["side"]
         geometry = BoardGeometry.centred(video.width, video.height, side, side)
-        animation = SwapAnimation(story, schedule, geometry, video.background)
+        animation = SwapAnimation(story, schedule, geometry)
         n = schedule.num_frames
         k = len(story.extra["objects"])
         xs, ys = np.zeros((k, n)), np.zeros((k, n))
@@ -262,29 +262,21 @@ class GridSwap(LongTermTask):
                                shown, "object")
                   for j, o in enumerate(story.extra["objects"])]
         # The audit looks for the objects on the board only (not at its grey labels).
-        board = geometry.to_scene()
-        scene = {"arena": [geometry.x0, geometry.y0, geometry.x0 + side * geometry.cell,
-                           geometry.y0 + side * geometry.cell],
-                 "board": board, "objects": story.extra["objects"]}
+        scene = {"arena": geometry.arena(), "board": geometry.to_scene(),
+                 "objects": story.extra["objects"]}
         return tracks, scene, animation
 
 
-class SwapAnimation:
-    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry,
-                 background: tuple[int, int, int]):
-        self.story, self.schedule, self.geometry = story, schedule, geometry
+class SwapAnimation(BoardAnimation):
+    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry):
+        super().__init__(story, schedule, geometry)
         self.side = story.extra["side"]
-        self.ink = ink_for(background)
         self.radius = max(5.0, round(0.3 * geometry.cell))
-        self.label_size = max(8, round(0.3 * geometry.cell))
-
-    def cell_centre(self, index: int) -> tuple[int, int]:
-        return self.geometry.centre(*divmod(index, self.side))
 
     def _swap_points(self, k: int, p: float) -> dict[int, tuple[int, int]]:
         """Positions of the two moving cups of swap k, keyed by their starting cell."""
         a, b = indices(self.story.ops[k], self.side)
-        pa, pb = self.cell_centre(a), self.cell_centre(b)
+        pa, pb = self.centre(a), self.centre(b)
         lift = 0.45 * self.geometry.cell
         e = ease(p)
         out = {}
@@ -300,18 +292,18 @@ class SwapAnimation:
         k = len(self.story.extra["objects"])
         if phase != "operations":
             state = self.story.states[0 if phase == "initial" else -1]
-            return [self.cell_centre(state.index(o)) for o in range(k)], phase == self.story.reveal
+            return [self.centre(state.index(o)) for o in range(k)], phase == self.story.reveal
         active = self.schedule.active(frame)
         if active is None:
             state = self.story.states[self.schedule.completed(frame)]
-            return [self.cell_centre(state.index(o)) for o in range(k)], False
+            return [self.centre(state.index(o)) for o in range(k)], False
         step, p = active
         state = self.story.states[step]
         moving = self._swap_points(step, p)
         out = []
         for o in range(k):
             cell = state.index(o)
-            out.append(moving.get(cell, self.cell_centre(cell)))
+            out.append(moving.get(cell, self.centre(cell)))
         return out, False
 
     def background(self, frame: int) -> Hashable:
@@ -328,7 +320,7 @@ class SwapAnimation:
         items = g.labels(self.label_size)
         state = self.story.states[step]
         for index in range(self.side * self.side):
-            centre = self.cell_centre(index)
+            centre = self.centre(index)
             items.append((("pale_cell", g.cell), *centre))
             if kind == "open":
                 o = state[index]

@@ -24,6 +24,7 @@ import numpy as np
 from synrl.answers import canonical_list
 from synrl.render.boards import Animation, render_board
 from synrl.render.frames import register_renderer
+from synrl.render.gridboards import BoardGeometry
 from synrl.tasks.base import (Event, Plan, Question, Simulation, Task, TaskError, Template, Track,
                               VideoSpec, lerp, multiple_choice)
 
@@ -389,6 +390,22 @@ class LongTermTask(Task):
             if value is not None and value != truth and value not in out:
                 out.append(value)
         return out
+
+
+class BoardAnimation:
+    """Frames of a story told on a lettered and numbered board (`grid_swap`,
+    `sliding_puzzle`, `math_trail`): the story, its schedule, the board, and the size of the
+    coordinate labels (`label_scale` of a cell)."""
+
+    label_scale = 0.3
+
+    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry):
+        self.story, self.schedule, self.geometry = story, schedule, geometry
+        self.label_size = max(8, round(self.label_scale * geometry.cell))
+
+    def centre(self, index: int) -> tuple[int, int]:
+        """Centre of the cell with row-major `index`."""
+        return self.geometry.centre(*divmod(index, self.geometry.cols))
 
 
 def stable_track(track_id: str, shape: str, color: str, radius: float, x: np.ndarray,

@@ -17,12 +17,13 @@ from typing import Any, Hashable, Sequence
 
 import numpy as np
 
-from synrl.render.boards import Item, ease, ink_for, lerp_point
+from synrl.render.boards import Item, ease, lerp_point
 from synrl.render.gridboards import BoardGeometry, cell_name
 from synrl.render.shapes import PALETTE
 from synrl.tasks.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  number_question, ordinal, ranked_distractors, stable_track)
+from synrl.tasks.longterm import (BoardAnimation, LongTermTask, Schedule, Story,
+                                  choice_question, number_question, ordinal, ranked_distractors,
+                                  stable_track)
 from synrl.tasks.registry import register
 
 OPERATORS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7"}  # ASCII -> as drawn
@@ -341,7 +342,7 @@ class MathTrail(LongTermTask):
               rng: np.random.Generator):
         board = story.extra["board"]
         geometry = BoardGeometry.centred(video.width, video.height, len(board), len(board[0]))
-        animation = TrailAnimation(story, schedule, geometry, video.background)
+        animation = TrailAnimation(story, schedule, geometry)
         n = schedule.num_frames
         x, y = np.zeros(n), np.zeros(n)
         shown = np.zeros(n, dtype=bool)
@@ -359,14 +360,13 @@ def symbol_weights() -> np.ndarray:
     return weights / weights.sum()
 
 
-class TrailAnimation:
-    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry,
-                 background: tuple[int, int, int]):
-        self.story, self.schedule, self.geometry = story, schedule, geometry
-        self.ink = ink_for(background)
+class TrailAnimation(BoardAnimation):
+    label_scale = 0.32
+
+    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry):
+        super().__init__(story, schedule, geometry)
         self.radius = max(4.0, round(0.26 * geometry.cell))
         self.font_size = max(8, round(0.55 * geometry.cell))
-        self.label_size = max(8, round(0.32 * geometry.cell))
         self.rgb = PALETTE[BALL_COLOR]
 
     def ball(self, frame: int) -> tuple[tuple[int, int], bool]:

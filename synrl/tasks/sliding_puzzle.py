@@ -14,12 +14,13 @@ from typing import Any, Hashable, Sequence
 
 import numpy as np
 
-from synrl.render.boards import Item, ease, ink_for, lerp_point
+from synrl.render.boards import Item, ease, lerp_point
 from synrl.render.gridboards import BoardGeometry, PUZZLE_GAP, cell_name, parse_cell
 from synrl.render.shapes import PALETTE
 from synrl.tasks.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.tasks.longterm import (LongTermTask, Schedule, Story, choice_question,
-                                  list_question, number_question, ordinal, stable_track)
+from synrl.tasks.longterm import (BoardAnimation, LongTermTask, Schedule, Story,
+                                  choice_question, list_question, number_question, ordinal,
+                                  stable_track)
 from synrl.tasks.registry import register
 
 SLIDING_COLOR = "cyan"
@@ -228,7 +229,7 @@ class SlidingPuzzle(LongTermTask):
               rng: np.random.Generator):
         side = story.extra["side"]
         geometry = BoardGeometry.centred(video.width, video.height, side, side, fill=0.78)
-        animation = PuzzleAnimation(story, schedule, geometry, video.background)
+        animation = PuzzleAnimation(story, schedule, geometry)
         n = schedule.num_frames
         x, y = np.zeros(n), np.zeros(n)
         shown = np.zeros(n, dtype=bool)
@@ -241,24 +242,19 @@ class SlidingPuzzle(LongTermTask):
             x[i], y[i] = last
         track = stable_track("sliding_tile", "square", SLIDING_COLOR, 0.7 * geometry.cell, x, y,
                              shown, "hand")
-        x0, y0 = geometry.x0, geometry.y0
-        scene = {"arena": [x0, y0, x0 + side * geometry.cell, y0 + side * geometry.cell],
-                 "board": geometry.to_scene(), "font_size": animation.font_size}
+        scene = {"arena": geometry.arena(), "board": geometry.to_scene(),
+                 "font_size": animation.font_size}
         return [track], scene, animation
 
 
-class PuzzleAnimation:
-    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry,
-                 background: tuple[int, int, int]):
-        self.story, self.schedule, self.geometry = story, schedule, geometry
-        self.side = story.extra["side"]
-        self.ink = ink_for(background)
-        self.font_size = max(9, round(0.5 * geometry.cell))
-        self.label_size = max(8, round(0.26 * geometry.cell))
-        self.sliding_rgb = PALETTE[SLIDING_COLOR]
+class PuzzleAnimation(BoardAnimation):
+    label_scale = 0.26
 
-    def centre(self, index: int) -> tuple[int, int]:
-        return self.geometry.centre(*divmod(index, self.side))
+    def __init__(self, story: Story, schedule: Schedule, geometry: BoardGeometry):
+        super().__init__(story, schedule, geometry)
+        self.side = story.extra["side"]
+        self.font_size = max(9, round(0.5 * geometry.cell))
+        self.sliding_rgb = PALETTE[SLIDING_COLOR]
 
     def slide(self, frame: int) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]] | None:
         """(centre of the tile's start cell, of the empty cell, of the sliding tile now) while
