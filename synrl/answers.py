@@ -484,9 +484,15 @@ def canonical_item(item: str) -> str:
     """
     if not isinstance(item, str):
         item = str(item)
-    s = _unify(item).strip().strip(_WRAPPERS)
-    s = _ITEM_MARKER.sub("", s)
-    s = _ITEM_CONNECTIVE.sub("", s).strip(_WRAPPERS).rstrip(".,;:!?").strip(_WRAPPERS)
+    s = _unify(item).strip()
+    # Until nothing changes: removing one layer can expose another (":<." loses "." and "<",
+    # and the ":" left over is trailing punctuation too), and canonical items must be fixed
+    # points.
+    previous = None
+    while s != previous:
+        previous = s
+        s = _ITEM_MARKER.sub("", " ".join(s.split()).strip(_WRAPPERS))
+        s = _ITEM_CONNECTIVE.sub("", s).strip(_WRAPPERS).rstrip(".,;:!?").strip(_WRAPPERS)
     if not s:
         return ""
     card = _CARD.fullmatch(s)
@@ -495,8 +501,9 @@ def canonical_item(item: str) -> str:
         suit = card.group("suit")
         return _RANK_CODES.get(rank, rank) + _SUIT_CODES.get(suit, suit[0].upper())
     if s[0] in "/~" or s.startswith("./"):
-        path = " ".join(s.split())
-        return path.rstrip("/") or "/"
+        path = " ".join(s.split()).rstrip("/") or "/"
+        # "./" without its slash is no path any more: canonicalise what is left.
+        return path if path[0] in "/~" or path.startswith("./") else canonical_item(path)
     return " ".join(s.casefold().split())
 
 

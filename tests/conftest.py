@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run unless asked otherwise, so a green
+# commit stays green; `HYPOTHESIS_PROFILE=explore pytest tests/test_answers.py` draws new
+# random examples on every run (add what it finds as @example cases).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 from synrl.config import GenerateConfig
 from synrl.generate import generate
