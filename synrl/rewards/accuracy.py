@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
 from synrl.answers import extract_answer, lists_match, numbers_match, parse_choice, parse_number, parse_yes_no
 from synrl.rewards.box import box_iou_reward
 from synrl.rewards.ground_truth import (
@@ -22,11 +25,25 @@ from synrl.rewards.text import rouge_reward, wer_reward
 __all__ = [
     "ACCURACY_BY_ANSWER_TYPE",
     "accuracy_reward",
+    "is_correct",
     "list_reward",
     "multiple_choice_reward",
     "number_reward",
     "yes_no_reward",
 ]
+
+
+def is_correct(rewards: ArrayLike, threshold: float = 0.5, strict: bool = False) -> NDArray[np.bool_]:
+    """Which rewards count as a correct response: ``>= threshold``, or ``> threshold`` when ``strict``.
+
+    Booleans pass through; NaN (a failed score) is never correct. One rule for T-GRPO and the
+    length bonus, which both reward "correct" responses of continuous rewards (IoU, ROUGE).
+    """
+    array = np.asarray(rewards)
+    if array.dtype == np.bool_:
+        return array
+    values = np.asarray(array, dtype=np.float64)
+    return values > threshold if strict else values >= threshold
 
 
 def _target_letter(ground_truth: Mapping[str, Any], options: Mapping[str, str]) -> str:

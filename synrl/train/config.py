@@ -52,6 +52,7 @@ class VideoConfig(_Strict):
                                    "Set null to sample by fps instead.")
     fps: float | None = Field(None, description="Frames per second to sample when num_frames is null.")
     max_frames: int = Field(64, description="Upper bound on sampled frames.")
+    min_frames: int = Field(2, description="Lower bound when sampling by fps (qwen-vl-utils and Video-R1: 4).")
     min_pixels: int | None = Field(None, description="Minimum pixels per frame (processor default when null).")
     max_pixels: int | None = Field(128 * 28 * 28, description="Maximum pixels per frame (Video-R1 training: 128x28x28).")
     max_bad_video_fraction: float = Field(
@@ -104,13 +105,28 @@ class SFTRunConfig(_Strict):
 
 
 class TGRPOOptions(_Strict):
+    """T-GRPO's rule (``synrl.rewards.tgrpo``). Defaults: the paper's eq. (1)-(2); Video-R1's
+    released trainer is ``factor: 0.8, statistic: mean_reward, threshold: 0.1, strict: true``
+    (``configs/tgrpo_videor1.yaml``)."""
+
     enabled: bool = Field(False, description="T-GRPO (Video-R1 3.2): also roll out on shuffled frames and add "
                           "a temporal bonus to correct ordered responses when p >= factor * p_shuffled.")
     shuffled_generations: int | None = Field(None, description="Shuffled group size (default: half of num_generations).")
     alpha: float = Field(0.3, description="Temporal bonus for a correct ordered response (Video-R1: 0.3).")
-    factor: float = Field(1.0, description="Bonus granted when p >= factor * p_shuffled (Video-R1 eq. 1: 1.0).")
-    threshold: float = Field(0.5, description="A response counts as correct when its accuracy reward >= this.")
+    factor: float = Field(1.0, description="Bonus granted when p >= factor * p_shuffled (paper eq. 1: 1.0; "
+                          "released code: 0.8).")
+    statistic: Literal["fraction_correct", "mean_reward"] = Field(
+        "fraction_correct", description="p per group: the share of correct responses (paper) or the mean raw "
+        "correctness reward (released code).")
+    threshold: float = Field(0.5, description="A response counts as correct when its reward >= this (paper: 0.5 "
+                             "for continuous rewards; released code: > 0.1).")
+    strict: bool = Field(False, description="Correct means reward > threshold instead of >= (released code: true).")
     correctness_reward: str = Field("accuracy", description="Registered reward deciding correctness.")
+
+    def rule(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`synrl.rewards.tgrpo.temporal_decision`."""
+        return {"alpha": self.alpha, "factor": self.factor, "statistic": self.statistic,
+                "threshold": self.threshold, "strict": self.strict}
 
 
 class GRPOOptions(_Strict):
@@ -164,15 +180,32 @@ def parse_override(item: str) -> tuple[str, Any]:
     return key.strip(), yaml.safe_load(raw)
 
 
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def read_config_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """A YAML config as a dict; ``extends: OTHER.yaml`` (relative to the file) is read first and
+    this file's keys are merged over it, so a variant preset lists only what it changes."""
+    path = Path(path).resolve()
+    if path in _seen:
+        raise ValueError(f"{path}: 'extends' cycle")
+    loaded = yaml.safe_load(path.read_text())
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{path}: expected a YAML mapping")
+    base = loaded.pop("extends", None)
+    if base is None:
+        return loaded
+    return _merge(read_config_file(path.parent / base, (*_seen, path)), loaded)
+
+
 def load_config(cls: type[BaseModel], path: str | Path | None = None, overrides: list[str] | None = None,
                 **direct: Any) -> Any:
-    """Defaults, then the YAML file, then ``--set`` overrides, then the CLI's direct options."""
-    data: dict[str, Any] = {}
-    if path is not None:
-        loaded = yaml.safe_load(Path(path).read_text())
-        if not isinstance(loaded, dict):
-            raise ValueError(f"{path}: expected a YAML mapping")
-        data = loaded
+    """Defaults, then the YAML file (and what it extends), then ``--set`` overrides, then the CLI's direct options."""
+    data: dict[str, Any] = read_config_file(path) if path is not None else {}
     for item in overrides or []:
         _set_path(data, *parse_override(item))
     for dotted, value in direct.items():

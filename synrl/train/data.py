@@ -58,10 +58,11 @@ class Clip:
 
 
 def sample_indices(total: int, fps: float, num_frames: int | None, sample_fps: float | None,
-                   max_frames: int, multiple: int = 2) -> list[int]:
+                   max_frames: int, multiple: int = 2, min_frames: int = 2) -> list[int]:
     """Uniformly spaced frame indices: ``num_frames`` of them, or one every ``1/sample_fps`` s.
 
-    The count is capped at ``max_frames`` and rounded down to a multiple of ``multiple``
+    When sampling by fps the count is raised to ``min_frames`` (qwen-vl-utils'
+    ``FPS_MIN_FRAMES``, 4 in Video-R1). The count is capped at ``max_frames`` and rounded down to a multiple of ``multiple``
     (Qwen's temporal patch is 2 frames), but never below ``multiple``: a 1-frame video
     repeats its frame rather than becoming an image.
     """
@@ -70,14 +71,14 @@ def sample_indices(total: int, fps: float, num_frames: int | None, sample_fps: f
     if num_frames is None:
         if sample_fps is None or not fps:
             raise ValueError("set num_frames, or sample_fps for a video whose fps is known")
-        num_frames = max(1, round(total / fps * sample_fps))
+        num_frames = max(min_frames, round(total / fps * sample_fps))
     n = min(num_frames, max_frames, total)
     n = max(multiple, n - n % multiple)
     return [int(i) for i in np.linspace(0, total - 1, n).round()]
 
 
 def load_clip(path: str | Path, num_frames: int | None = 16, sample_fps: float | None = None,
-              max_frames: int = 64, max_pixels: int | None = None) -> Clip:
+              max_frames: int = 64, max_pixels: int | None = None, min_frames: int = 2) -> Clip:
     """Decode ``path`` and sample its frames; raises :class:`VideoError` when unreadable.
 
     ``max_pixels`` bounds each frame's area here (aspect kept) so a 4K file does not blow
@@ -97,7 +98,7 @@ def load_clip(path: str | Path, num_frames: int | None = 16, sample_fps: float |
     frames = list(read_frames(path))
     if not frames:
         raise VideoError(f"{path}: no video frames")
-    indices = sample_indices(len(frames), fps, num_frames, sample_fps, max_frames)
+    indices = sample_indices(len(frames), fps, num_frames, sample_fps, max_frames, min_frames=min_frames)
     chosen = np.stack([frames[i] for i in indices])
     if max_pixels is not None and chosen.shape[1] * chosen.shape[2] > max_pixels:
         from PIL import Image
@@ -115,6 +116,7 @@ class VideoOptions:
     num_frames: int | None = 16
     fps: float | None = None
     max_frames: int = 64
+    min_frames: int = 2
     min_pixels: int | None = None
     max_pixels: int | None = 128 * 28 * 28
 
@@ -234,7 +236,7 @@ class VideoSFTCollator:
             try:
                 sample_clips = [
                     load_clip(resolve_video(p, self.video_root), self.video.num_frames, self.video.fps,
-                              self.video.max_frames, None)
+                              self.video.max_frames, None, min_frames=self.video.min_frames)
                     for p in video_paths(messages)
                 ]
             except VideoError as exc:

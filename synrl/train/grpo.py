@@ -81,7 +81,6 @@ def _make_trainer_class():
             self._clip_cache: OrderedDict[str, Clip] = OrderedDict()
             self._tgrpo_shuffled: dict[str, list[float]] = {}
             super().__init__(*args, **kwargs)
-            self._tgrpo_rng = np.random.default_rng(self.args.seed)
             for func in self.reward_funcs:
                 if isinstance(func, TemporalBonusReward):
                     func.trainer = self
@@ -95,7 +94,7 @@ def _make_trainer_class():
                 return self._clip_cache[path]
             o = self.video_opts
             try:
-                clip = load_clip(path, o.num_frames, o.fps, o.max_frames, None)
+                clip = load_clip(path, o.num_frames, o.fps, o.max_frames, None, min_frames=o.min_frames)
             except Exception as exc:
                 # GRPO groups cannot lose a member, so an unreadable video fails the step.
                 self.bad_videos.failed(path, exc)
@@ -194,39 +193,56 @@ def _make_trainer_class():
 
         # ------------------------------------------------------------------ T-GRPO
 
-        def _permutation(self, n: int) -> list[int]:
+        def _permutation(self, uid: str, n: int) -> list[int]:
+            # Derived from (seed, prompt, step) so every process holding a share of the same
+            # prompt's shuffled group shuffles its frames the same way.
             if n < 2:
                 return list(range(n))
+            seed = [self.args.seed, self.state.global_step, *uid.encode()]
+            rng = np.random.default_rng(seed)
             while True:  # an identity draw would measure nothing
-                order = self._tgrpo_rng.permutation(n).tolist()
+                order = rng.permutation(n).tolist()
                 if order != list(range(n)):
                     return order
 
         @torch.no_grad()
         def _shuffled_rollouts(self, inputs) -> None:
-            """Generate the shuffled group of each prompt and score it; nothing here trains."""
+            """Generate the shuffled group of each prompt and score it; nothing here trains.
+
+            A prompt's ordered group may be spread over several processes; its shuffled group
+            is then split between them (:func:`shuffled_shares`), so each prompt gets exactly
+            one shuffled group whatever the process layout.
+            """
+            from accelerate.utils import gather_object
+
             opts = self.tgrpo
             size = opts.shuffled_generations or max(1, self.num_generations // 2)
             firsts: OrderedDict[str, dict] = OrderedDict()
             for x in inputs:
                 firsts.setdefault(x["uid"], x)
+            rank = self.accelerator.process_index
+            holders = gather_object([(uid, rank) for uid in firsts])
+            shares = shuffled_shares(holders, size)
             prompts, clips, owners = [], [], []
             for uid, x in firsts.items():
+                share = shares[(uid, rank)]
+                if not share:
+                    continue
                 prompt = _strip_none(x["prompt"])
                 ordered = [self._clip(p) for p in video_paths(prompt)]
-                order = self._permutation(len(ordered[0].frames))
+                order = self._permutation(uid, len(ordered[0].frames))
                 shuffled = [c.permuted(order) for c in ordered]
-                for _ in range(size):
+                for _ in range(share):
                     prompts.append(prompt)
                     clips.append(shuffled)
                     owners.append(x)
-            prompt_ids, _, fields = self._tokenize_with_clips(prompts, clips)
-            completion_ids, _ = self._generate_single_turn(prompt_ids, None, fields, size)
-            texts = self.processing_class.batch_decode(completion_ids, skip_special_tokens=True)
-            correct = self._correctness(texts, owners)
             self._tgrpo_shuffled = {}
-            for x, value in zip(owners, correct, strict=True):
-                self._tgrpo_shuffled.setdefault(x["uid"], []).append(value)
+            if prompts:
+                prompt_ids, _, fields = self._tokenize_with_clips(prompts, clips)
+                completion_ids, _ = self._generate_single_turn(prompt_ids, None, fields, 1)
+                texts = self.processing_class.batch_decode(completion_ids, skip_special_tokens=True)
+                for x, value in zip(owners, self._correctness(texts, owners), strict=True):
+                    self._tgrpo_shuffled.setdefault(x["uid"], []).append(value)
             self._video_ctx = None
 
         def _correctness(self, texts: list[str], rows: list[dict]) -> list[float]:
@@ -239,14 +255,43 @@ def _make_trainer_class():
     return VideoGRPOTrainer
 
 
+def shuffled_shares(holders: list[tuple[str, int]], size: int) -> dict[tuple[str, int], int]:
+    """How many shuffled rollouts each process generates for each prompt it holds.
+
+    ``holders``: (prompt uid, process rank) for every prompt present on a process. A prompt
+    held by k processes has its ``size`` rollouts split between them (the lower ranks take
+    the remainder), so the prompt's shuffled group has exactly ``size`` members.
+    """
+    ranks: dict[str, list[int]] = {}
+    for uid, rank in holders:
+        if rank not in ranks.setdefault(uid, []):
+            ranks[uid].append(rank)
+    shares = {}
+    for uid, owners in ranks.items():
+        owners.sort()
+        base, extra = divmod(size, len(owners))
+        for i, rank in enumerate(owners):
+            shares[(uid, rank)] = base + (1 if i < extra else 0)
+    return shares
+
+
+def _gather_groups(uid: list[str], values: list[Any]) -> dict[str, list[Any]]:
+    """Every process's (uid, value) pairs, grouped by uid: a group may span processes."""
+    from accelerate.utils import gather_object
+
+    groups: dict[str, list[Any]] = {}
+    for u, v in gather_object(list(zip(uid, values, strict=True))):
+        groups.setdefault(u, []).append(v)
+    return groups
+
+
 class TemporalBonusReward:
     """T-GRPO's temporal bonus as a TRL reward function (weight 1: alpha is its size).
 
-    For each prompt: p = share of correct ordered completions, p_shuffled = share of
-    correct shuffled ones (measured by the trainer just before); a correct ordered
-    completion gets alpha when ``p >= factor * p_shuffled``
-    (:func:`synrl.rewards.tgrpo.temporal_bonus`). Groups are gathered across processes so p
-    is over the whole group however TRL spreads it over GPUs.
+    For each prompt, the ordered group's and the shuffled group's (measured by the trainer
+    just before) correctness rewards go through :func:`synrl.rewards.tgrpo.temporal_decision`
+    with the configured rule (paper or released code). Groups are gathered across processes
+    so the rule sees the whole group however TRL spreads it over GPUs.
     """
 
     __name__ = "temporal_bonus"
@@ -258,34 +303,29 @@ class TemporalBonusReward:
     def __call__(self, completions, prompts=None, completion_ids=None, uid=None, **columns) -> list[float]:
         from accelerate.utils import gather_object
 
-        from synrl.rewards.tgrpo import temporal_bonus
+        from synrl.rewards.accuracy import is_correct
+        from synrl.rewards.tgrpo import temporal_decision
         from synrl.rewards.trl import TRLReward
 
         trainer = self.trainer
         if trainer is None or uid is None:
             raise RuntimeError("temporal_bonus needs the trainer and a uid column")
         correct = TRLReward(self.opts.correctness_reward)(completions, prompts, completion_ids, **columns)
-        ordered: dict[str, list[float]] = {}
-        for u, c in gather_object(list(zip(uid, correct, strict=True))):
-            ordered.setdefault(u, []).append(c)
+        ordered = _gather_groups(list(uid), correct)
         shuffled: dict[str, list[float]] = {}
         for u, values in gather_object(list(trainer._tgrpo_shuffled.items())):
             shuffled.setdefault(u, []).extend(values)
+        rule = self.opts.rule()
         granted, ps, pss = {}, [], []
         for u, row in ordered.items():
-            if u not in shuffled:
+            if not shuffled.get(u):
                 raise RuntimeError(f"T-GRPO: no shuffled rollouts for prompt {u}")
-            bonus = temporal_bonus(row, shuffled[u], alpha=self.opts.alpha, factor=self.opts.factor,
-                                   threshold=self.opts.threshold)
-            ok_o = np.asarray(row) >= self.opts.threshold
-            ok_s = np.asarray(shuffled[u]) >= self.opts.threshold
-            ps.append(ok_o.mean())
-            pss.append(ok_s.mean())
-            # The rule is per prompt: bonus for correct responses iff p >= factor * p_shuffled.
-            granted[u] = bool(ok_o.mean() >= self.opts.factor * ok_s.mean() - 1e-9)
-            assert not ok_o.any() or granted[u] == bool(bonus.max() > 0)
-        rewards = [self.opts.alpha if (c >= self.opts.threshold and granted[u]) else 0.0
-                   for u, c in zip(uid, correct, strict=True)]
+            decision = temporal_decision([row], [shuffled[u]], **rule)
+            granted[u] = bool(decision.granted[0])
+            ps.append(float(decision.p[0]))
+            pss.append(float(decision.p_shuffled[0]))
+        local_ok = is_correct(correct, self.opts.threshold, self.opts.strict)
+        rewards = [self.opts.alpha if ok and granted[u] else 0.0 for u, ok in zip(uid, local_ok, strict=True)]
         mode = "train" if trainer.model.training else "eval"
         metrics = trainer._metrics[mode]
         metrics["tgrpo/p"].append(float(np.mean(ps)))
@@ -293,6 +333,42 @@ class TemporalBonusReward:
         metrics["tgrpo/granted_rate"].append(float(np.mean(list(granted.values()))))
         metrics["tgrpo/bonus_rate"].append(float(np.mean([r > 0 for r in rewards])))
         return rewards
+
+
+class GroupLengthReward:
+    """The length bonus with Video-R1's group condition, as a TRL reward function.
+
+    Used for ``rewards.length`` when ``reward_params.length.min_correct_in_group`` > 1: a
+    response earns omega only when at least that many responses of its group are correct
+    (:func:`synrl.rewards.length.length_bonus_group`). Groups are gathered across processes.
+    """
+
+    __name__ = "length"
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.params = dict(params)
+
+    def __call__(self, completions, prompts=None, completion_ids=None, uid=None, **columns) -> list[float]:
+        from synrl.rewards.accuracy import is_correct
+        from synrl.rewards.length import length_bonus_group
+        from synrl.rewards.trl import TRLReward, completion_text
+
+        if uid is None:
+            raise RuntimeError("the group length rule needs a uid column")
+        if completion_ids is not None:
+            tokens = [len(ids) for ids in completion_ids]
+        else:
+            from synrl.answers import approximate_token_count
+
+            tokens = [approximate_token_count(completion_text(c)) for c in completions]
+        accuracy = TRLReward("accuracy")(completions, prompts, completion_ids, **columns)
+        threshold, strict = self.params.get("threshold", 0.5), self.params.get("strict", False)
+        correct = is_correct(accuracy, threshold, strict)
+        correct_in_group = {u: sum(flags) for u, flags in _gather_groups(list(uid), correct.tolist()).items()}
+        needed = self.params.get("min_correct_in_group", 1)
+        single = {**self.params, "min_correct_in_group": 1}
+        return [float(length_bonus_group([a], [t], **single)[0]) if correct_in_group[u] >= needed else 0.0
+                for u, a, t in zip(uid, accuracy, tokens, strict=True)]
 
 
 def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str] | None = None):
@@ -345,6 +421,9 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
     for module in g.reward_modules:
         importlib.import_module(module)
     funcs, weights = trl_reward_functions(g.rewards, g.reward_params)
+    length_params = g.reward_params.get("length", {})
+    if "length" in g.rewards and length_params.get("min_correct_in_group", 1) > 1:
+        funcs[list(g.rewards).index("length")] = GroupLengthReward(length_params)
     if g.tgrpo.enabled:
         funcs.append(TemporalBonusReward(g.tgrpo))
         weights.append(1.0)

@@ -12,7 +12,7 @@ from synrl.train.data import VideoOptions
 
 
 def video_options(cfg) -> VideoOptions:
-    return VideoOptions(num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames,
+    return VideoOptions(num_frames=cfg.num_frames, fps=cfg.fps, max_frames=cfg.max_frames, min_frames=cfg.min_frames,
                         min_pixels=cfg.min_pixels, max_pixels=cfg.max_pixels)
 
 

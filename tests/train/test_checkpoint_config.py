@@ -76,15 +76,8 @@ def test_resume_last_without_a_checkpoint_is_a_clear_error(tiny_models, video_da
         resume_arg(TrainOptions(output_dir=str(tmp_path / "empty"), resume_from_checkpoint="last"))
 
 
-def test_shipped_configs_load():
-    sft = load_config(SFTRunConfig, CONFIGS / "sft_synrl.yaml")
-    assert sft.video.num_frames == 16 and sft.video.max_pixels == 128 * 28 * 28
-    grpo = load_config(GRPORunConfig, CONFIGS / "grpo_synrl.yaml")
-    g = grpo.grpo
-    assert (g.beta, g.num_generations, g.temperature, grpo.train.learning_rate) == (0.0, 8, 1.0, 1e-6)
-    assert grpo.train.per_device_train_batch_size * grpo.train.gradient_accumulation_steps * 8 == 512
-    tg = load_config(GRPORunConfig, CONFIGS / "tgrpo_videor1.yaml")
-    assert tg.grpo.tgrpo.enabled and tg.grpo.tgrpo.shuffled_generations == 4 and tg.grpo.tgrpo.alpha == 0.3
+def test_shipped_deepspeed_configs():
+    # the training presets are checked against their sources in test_preset_sources.py
     for name in ("zero2", "zero3"):
         assert json.loads((CONFIGS / "deepspeed" / f"{name}.json").read_text())["zero_optimization"]["stage"] == int(name[-1])
 

@@ -18,6 +18,8 @@ import pytest
 import yaml
 from conftest import TINY_TRAIN, run_cli
 
+from synrl.train.config import read_config_file
+
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 PRESETS = sorted(CONFIGS.glob("*.yaml"))
 
@@ -35,7 +37,7 @@ def _sets(items: list[str]) -> list[str]:
 
 
 def _kind(preset: Path) -> str:
-    return "grpo" if "grpo" in yaml.safe_load(preset.read_text()) else "sft"
+    return "grpo" if "grpo" in read_config_file(preset) else "sft"
 
 
 def test_presets_are_shipped():
@@ -57,7 +59,7 @@ def test_preset_trains_one_step(preset, tiny_models, video_dataset, sft_jsonl, t
     assert len(steps) == 1 and math.isfinite(steps[0]["loss"])
 
     resolved = yaml.safe_load((out / "synrl_config.yaml").read_text())
-    shipped = yaml.safe_load(preset.read_text())
+    shipped = read_config_file(preset)
     if kind == "grpo":  # the rewards and T-GRPO constants are the preset's, not the defaults
         assert resolved["grpo"]["rewards"] == shipped["grpo"]["rewards"]
         for name in shipped["grpo"]["rewards"]:
