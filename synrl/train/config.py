@@ -148,6 +148,10 @@ class GRPOOptions(_Strict):
         default_factory=list, description="Modules imported before rewards are looked up, so rewards they "
         "register with synrl.rewards.registry.register_reward can be named in `rewards`.")
     tgrpo: TGRPOOptions = Field(default_factory=TGRPOOptions, description="T-GRPO.")
+    log_completions: bool = Field(True, description="Write every logged step's prompts, completions, per-reward "
+                                  "scores and advantages to OUTPUT/completions/completions_STEP.parquet (TRL's "
+                                  "table; also sent to W&B when it reports).")
+    num_completions_to_print: int = Field(0, description="Completions printed to the console per logged step.")
 
 
 class GRPORunConfig(_Strict):
@@ -160,6 +164,12 @@ class GRPORunConfig(_Strict):
     video: VideoConfig = Field(default_factory=VideoConfig, description="Video sampling.")
     train: TrainOptions = Field(default_factory=TrainOptions, description="Optimisation and checkpoints.")
     grpo: GRPOOptions = Field(default_factory=GRPOOptions, description="GRPO / T-GRPO.")
+    eval_steps: int = Field(0, description="Evaluate on the held-out split every N steps (0: never): the "
+                            "rewards of answers sampled as in training, logged as eval_rewards/NAME/mean.")
+    eval_data: str | None = Field(None, description="A generated dataset for evaluation (default: `data`).")
+    eval_split: str | None = Field("val", description="Split of the evaluation records.")
+    eval_max_samples: int | None = Field(64, description="Evaluate on at most this many records (the first "
+                                         "ones by id: the same subset every time).")
 
 
 def _set_path(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -81,9 +81,23 @@ def _make_trainer_class():
             self._clip_cache: OrderedDict[str, Clip] = OrderedDict()
             self._tgrpo_shuffled: dict[str, list[float]] = {}
             super().__init__(*args, **kwargs)
+            self._suppress_vision_tokens()
             for func in self.reward_funcs:
                 if isinstance(func, TemporalBonusReward):
                     func.trainer = self
+
+        def _suppress_vision_tokens(self) -> None:
+            # TRL suppresses only the image token. A sampled video token would make the loss
+            # pass count more video placeholders than features ("Video features and video
+            # tokens do not match"), so it cannot be generated either.
+            config = getattr(self, "generation_config", None)
+            video_token = getattr(self.model.config, "video_token_id", None)
+            if config is None or video_token is None:
+                return
+            suppressed = list(config.suppress_tokens or [])
+            if video_token not in suppressed:
+                config.suppress_tokens = [*suppressed, video_token]
+                self.generation_kwargs["suppress_tokens"] = config.suppress_tokens
 
         # ------------------------------------------------------------------ video inputs
 
@@ -310,6 +324,8 @@ class TemporalBonusReward:
         trainer = self.trainer
         if trainer is None or uid is None:
             raise RuntimeError("temporal_bonus needs the trainer and a uid column")
+        if not trainer.model.training:  # evaluation rolls out no shuffled group
+            return [0.0] * len(completions)
         correct = TRLReward(self.opts.correctness_reward)(completions, prompts, completion_ids, **columns)
         ordered = _gather_groups(list(uid), correct)
         shuffled: dict[str, list[float]] = {}
@@ -440,14 +456,23 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
         scale_rewards=g.scale_rewards,
         max_completion_length=g.max_completion_length,
         reward_weights=weights,
+        log_completions=g.log_completions,
+        num_completions_to_print=g.num_completions_to_print,
+        **({"eval_strategy": "steps", "eval_steps": cfg.eval_steps,
+            "per_device_eval_batch_size": cfg.train.per_device_train_batch_size} if cfg.eval_steps else {}),
     )
     dataset = grpo_dataset(cfg.data, cfg.split, cfg.tasks)
+    eval_dataset = None
+    if cfg.eval_steps:
+        eval_dataset = grpo_dataset(cfg.eval_data or cfg.data, cfg.eval_split, cfg.tasks)
+        if cfg.eval_max_samples is not None:
+            eval_dataset = eval_dataset.sort("uid").select(range(min(cfg.eval_max_samples, len(eval_dataset))))
     cls = trainer_cls or _make_trainer_class()
     kwargs: dict[str, Any] = {}
     if issubclass(cls, _make_trainer_class()):
         kwargs = {"video": video_options(cfg.video), "tgrpo": g.tgrpo,
                   "bad_videos": BadVideoLog(cfg.video.max_bad_video_fraction)}
-    return cls(model=model, reward_funcs=funcs, args=args, train_dataset=dataset,
+    return cls(model=model, reward_funcs=funcs, args=args, train_dataset=dataset, eval_dataset=eval_dataset,
                processing_class=processor, **kwargs)
 
 
