@@ -474,8 +474,9 @@ INTERVAL_IOU_CASES = [
     ((0.0, 1.0), (2.0, 3.0), 0.0),
     # touching
     ((0.0, 1.0), (1.0, 2.0), 0.0),
-    # the same point
-    ((2.0, 2.0), (2.0, 2.0), 1.0),
+    # the same point: no extent to overlap, 0 as ReXTime's and lmms-eval's scorers
+    # (ReXTime val has two point segments)
+    ((2.0, 2.0), (2.0, 2.0), 0.0),
     # a point inside an interval
     ((2.0, 2.0), (1.0, 3.0), 0.0),
 ]
