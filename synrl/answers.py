@@ -247,6 +247,15 @@ def parse_choice(text: str, options: Mapping[str, str] | None = None) -> str | N
     opts = _clean_options(options)
     allowed = DEFAULT_LETTERS | opts.keys()
 
+    prefix = _LETTER_PREFIX.fullmatch(s)
+    if prefix and opts:
+        # "(B) c" where option B's text is "c" (MVBench character_order): the letter and its
+        # own text, not two letters.
+        letter = (prefix.group(1) or prefix.group(2) or prefix.group(3)).upper()
+        rest = prefix.group(4).strip()
+        if letter in opts and rest and letter in _option_match(rest, opts):
+            return letter
+
     tokens = _LETTER_SEPARATORS.sub(" ", s).split()
     if tokens and len(tokens) <= MAX_ITEMS:
         matches = [_LETTER_TOKEN.fullmatch(token) for token in tokens]
@@ -255,7 +264,6 @@ def parse_choice(text: str, options: Mapping[str, str] | None = None) -> str | N
             if letters <= allowed:
                 return letters.pop() if len(letters) == 1 else None
 
-    prefix = _LETTER_PREFIX.fullmatch(s)
     if prefix:
         letter = (prefix.group(1) or prefix.group(2) or prefix.group(3)).upper()
         if letter in allowed:
