@@ -10,14 +10,19 @@ more than linear work: answer texts longer than :data:`MAX_ANSWER_CHARS` are rej
 before any regular expression sees them, and the expressions have no nested or adjacent
 ambiguous quantifiers.
 
-Rules worth knowing (``docs/rewards.md`` has the full list):
+Rules worth knowing (``docs/answers.md`` is the policy, with the table of accepted and
+rejected forms the tests enforce):
 
 * :func:`extract_answer` takes the *last* complete ``<answer>...</answer>`` block.
 * :func:`parse_choice`: a text naming two or more different letters ("A or B", "B, C")
-  is ambiguous and parses to ``None``; so does "B. <text of option C>".
+  is ambiguous and parses to ``None``; so does "B. <text of option C>". A letter counts
+  only where an answer stands (alone, or at the start: "B.", "(B) text", "It is B",
+  "B, since ..."), never inside prose ("Plan B is risky").
 * :func:`parse_number`: a text holding two or more different numbers ("3 or 4",
-  "2 + 3 = 5") is ambiguous and parses to ``None``.
+  "2 + 3 = 5") is ambiguous and parses to ``None``; "1k" is 1000.
+* :func:`numbers_match`: non-integer targets match within a relative 0.1%.
 * :func:`parse_yes_no`: a text saying both "yes" and "no" parses to ``None``.
+* :func:`parse_interval`: a reversed interval is rejected unless asked to swap it.
 """
 
 from __future__ import annotations

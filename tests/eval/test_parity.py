@@ -138,3 +138,19 @@ def test_pass_at_k_parity():
     assert summary["pass@1"] == pytest.approx(0.4166666666666667)
     assert summary["pass@2"] == pytest.approx(0.6249999999999999)
     assert summary["pass@4"] == pytest.approx(0.9166666666666666)
+
+
+def test_report_prints_the_headline_in_the_benchmark_layout():
+    from synrl.eval.report import markdown
+
+    predictions = json.loads((PARITY / "vsibench" / "predictions.json").read_text())
+    samples = load_benchmark("vsibench", PARITY / "vsibench", {})
+    items = [(s, [score_prediction(s, predictions[s.id])]) for s in samples]
+    metrics = {"benchmark": "vsibench", "model": "m", "headline": headline("vsibench", items),
+               "overall": summarize(items, [1]), "by": {},
+               "settings": {"backend": "openai", "samples": 1, "frames": {"num_frames": 32, "max_pixels": 1},
+                            "decoding": {"temperature": 0.0, "top_p": 1.0, "max_new_tokens": 16}}}
+    text = markdown(metrics)
+    assert ("| Avg. | Obj. Count | Abs. Dist. | Obj. Size | Room Size | Rel. Dist. | Rel. Dir. | Route Plan "
+            "| Appr. Order |") in text
+    assert "| 68.8 | 73.3 | 40.0 | 95.0 | 75.0 | 50.0 | 66.7 | 50.0 | 100.0 |" in text
