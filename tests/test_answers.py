@@ -575,6 +575,32 @@ def test_parsers_return_their_types(text: str) -> None:
     assert interval is None or interval[0] <= interval[1]
     assert parse_yes_no(text) in (None, "yes", "no")
     assert all(isinstance(item, str) and item for item in canonical_list(text))
+    swapped = parse_interval(text, reversed_ends="swap")
+    assert swapped is None or swapped[0] <= swapped[1]
+    assert interval is None or swapped == interval  # swapping only adds answers
+    # options whose texts are letters themselves (MVBench character_order)
+    assert parse_choice(text, {"A": "a", "B": "c", "C": "b"}) in (None, "A", "B", "C", "D", "E", "F", "G", "H")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "It is ", "The answer is ", "I choose "]), st.sampled_from("ABCD"),
+       st.sampled_from([", since ", "; because ", " ✓", ".", ""]), st.text(max_size=40))
+def test_letter_then_reason_is_that_letter(lead: str, letter: str, joint: str, tail: str) -> None:
+    # A letter at the start followed by a reason, whatever the reason says, unless it hedges.
+    text = lead + letter + joint + (tail if joint.startswith((",", ";")) else "")
+    choice = parse_choice(text)
+    if joint.startswith((",", ";")) and any(w in tail.casefold().split() for w in ("or", "maybe", "perhaps",
+                                                                                  "possibly", "but")):
+        assert choice in (None, letter)
+    else:
+        assert choice in (letter, None)
+        if not joint.startswith((",", ";")):
+            assert choice == letter
+
+
+def test_swapping_must_be_asked_for_by_name() -> None:
+    with pytest.raises(ValueError, match="reversed_ends"):
+        parse_interval("3 to 2", reversed_ends="flip")
 
 
 ADVERSARIAL_INPUTS = [
