@@ -10,14 +10,19 @@ more than linear work: answer texts longer than :data:`MAX_ANSWER_CHARS` are rej
 before any regular expression sees them, and the expressions have no nested or adjacent
 ambiguous quantifiers.
 
-Rules worth knowing (``docs/rewards.md`` has the full list):
+Rules worth knowing (``docs/answers.md`` is the policy, with the table of accepted and
+rejected forms the tests enforce):
 
 * :func:`extract_answer` takes the *last* complete ``<answer>...</answer>`` block.
 * :func:`parse_choice`: a text naming two or more different letters ("A or B", "B, C")
-  is ambiguous and parses to ``None``; so does "B. <text of option C>".
+  is ambiguous and parses to ``None``; so does "B. <text of option C>". A letter counts
+  only where an answer stands (alone, or at the start: "B.", "(B) text", "It is B",
+  "B, since ..."), never inside prose ("Plan B is risky").
 * :func:`parse_number`: a text holding two or more different numbers ("3 or 4",
-  "2 + 3 = 5") is ambiguous and parses to ``None``.
+  "2 + 3 = 5") is ambiguous and parses to ``None``; "1k" is 1000.
+* :func:`numbers_match`: non-integer targets match within a relative 0.1%.
 * :func:`parse_yes_no`: a text saying both "yes" and "no" parses to ``None``.
+* :func:`parse_interval`: a reversed interval is rejected unless asked to swap it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
     "MAX_ANSWER_CHARS",
+    "DEFAULT_RELATIVE_TOLERANCE",
     "MAX_ITEMS",
+    "REVERSED_POLICIES",
     "Box",
     "Interval",
     "approximate_token_count",
@@ -157,7 +164,10 @@ def _answer_text(text: object) -> str | None:
 
 # "Answer: B", "The correct option is (B)", "Final answer - 3". Anchored, so one pass.
 _LEAD = re.compile(
-    r"^(?:the\s+)?(?:final\s+|correct\s+|right\s+)?(?:answer|option|choice)\b(?:\s+is\b)?\s*[:\-]?\s*",
+    r"^(?:(?:the\s+|my\s+)?(?:final\s+|correct\s+|right\s+|best\s+)?(?:answer|option|choice)\b(?:\s+is\b)?"
+    r"|(?:i\s+think\s+|i\s+believe\s+|so\s+)?(?:it\s+is|it's|it\s+must\s+be|that\s+is|that's)\b"
+    r"|i\s+(?:choose|pick|select|go\s+with)\b)"
+    r"\s*[:\-]?\s*",
     re.IGNORECASE,
 )
 _DECORATION = str.maketrans("", "", "*`")
@@ -167,12 +177,30 @@ def _strip_lead(text: str) -> str:
     return _LEAD.sub("", text, count=1).strip()
 
 
+def _strip_marks(text: str) -> str:
+    """``text`` without trailing symbols ("B ✓", "B ✅", "3 👍"): a mark adds no answer."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or unicodedata.category(text[end - 1])[0] == "S"
+                   and text[end - 1] not in "%$°"):
+        end -= 1
+    return text[:end]
+
+
 # ---------------------------------------------------------------------- multiple choice
 
 DEFAULT_LETTERS = frozenset("ABCDEFGH")
 _LETTER_SEPARATORS = re.compile(r"\b(?:or|and)\b|[,;/&]", re.IGNORECASE)
 _LETTER_TOKEN = re.compile(r"[(\[]?([A-Za-z])[)\]]?[.:]?")
 _LETTER_PREFIX = re.compile(r"(?:\(([A-Za-z])\)|\[([A-Za-z])\]|([A-Za-z])\s*[.:)\-])\s*(.*)", re.DOTALL)
+# "B, since ...", "B; because ...", "B - as the ball ...": an upper-case letter, a comma or
+# semicolon, then a reason. Only a capital letter: "a, b and c" is prose.
+_LETTER_REASON = re.compile(r"([A-Z])\s*[,;]\s*(.*)", re.DOTALL)
+_REASON_WORDS = re.compile(
+    r"(?:since|because|as|given|for|so|which|that|this|it|it's|the|due|thus|hence|therefore)\b", re.IGNORECASE
+)
+# A hedge naming another letter ("B, or maybe C", "B, but C is possible") is not one answer.
+_HEDGE = re.compile(r"\b(?:or|maybe|perhaps|possibly|but)\b", re.IGNORECASE)
+_STANDALONE_LETTER = re.compile(r"(?<![\w'])[(\[]?([A-Z])[)\]]?(?![\w'])")
 _BARE_PREFIX = re.compile(r"([A-Z])\s+(.+)", re.DOTALL)
 
 
@@ -220,9 +248,18 @@ def parse_choice(text: str, options: Mapping[str, str] | None = None) -> str | N
     s = _answer_text(text)
     if s is None:
         return None
-    s = _strip_lead(s.translate(_DECORATION))
+    s = _strip_lead(_strip_marks(s.translate(_DECORATION)))
     opts = _clean_options(options)
     allowed = DEFAULT_LETTERS | opts.keys()
+
+    prefix = _LETTER_PREFIX.fullmatch(s)
+    if prefix and opts:
+        # "(B) c" where option B's text is "c" (MVBench character_order): the letter and its
+        # own text, not two letters.
+        letter = (prefix.group(1) or prefix.group(2) or prefix.group(3)).upper()
+        rest = prefix.group(4).strip()
+        if letter in opts and rest and letter in _option_match(rest, opts):
+            return letter
 
     tokens = _LETTER_SEPARATORS.sub(" ", s).split()
     if tokens and len(tokens) <= MAX_ITEMS:
@@ -232,7 +269,6 @@ def parse_choice(text: str, options: Mapping[str, str] | None = None) -> str | N
             if letters <= allowed:
                 return letters.pop() if len(letters) == 1 else None
 
-    prefix = _LETTER_PREFIX.fullmatch(s)
     if prefix:
         letter = (prefix.group(1) or prefix.group(2) or prefix.group(3)).upper()
         if letter in allowed:
@@ -241,6 +277,16 @@ def parse_choice(text: str, options: Mapping[str, str] | None = None) -> str | N
             if named and letter not in named:
                 return None
             return letter
+
+    reason = _LETTER_REASON.fullmatch(s)
+    if reason and reason.group(1) in allowed:
+        letter, rest = reason.group(1), reason.group(2).strip()
+        others = {m.group(1) for m in _STANDALONE_LETTER.finditer(rest)} & allowed - {letter}
+        named = _option_match(rest, opts) if opts and rest else set()
+        hedged = bool(others) and _HEDGE.search(rest) is not None
+        if not hedged and not (named and letter not in named) and (not others or _REASON_WORDS.match(rest)):
+            return letter
+        return None
 
     if opts:
         bare = _BARE_PREFIX.fullmatch(s)
@@ -278,7 +324,8 @@ _NUMBER_WORDS = _UNITS_WORDS.keys() | _TENS_WORDS.keys() | _SCALE_WORDS.keys()
 _NUMBER_TOKEN = re.compile(
     r"(?P<mixed>(?<![\w.])[-+]?\d+\s+\d+\s*/\s*\d+(?![\w.]))"
     r"|(?P<fraction>(?<![\w.])[-+]?\d+\s*/\s*\d+(?![\w./]))"
-    r"|(?P<decimal>(?<![\w.])[-+]?(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?)"
+    r"|(?P<decimal>(?<![\w.])[-+]?(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?"
+    r"(?P<thousands>k(?![^\W\d_]))?)"
     r"|(?P<word>[^\W\d_]+)"
 )
 # Only spaces and hyphens may join number words ("twenty-one", "one hundred and five").
@@ -351,6 +398,8 @@ def _numbers_in(text: str) -> list[float]:
     for m in _NUMBER_TOKEN.finditer(folded):
         kind = m.lastgroup or ""
         token = m.group(kind) if kind else ""
+        if kind == "thousands":
+            kind, token = "decimal", m.group("decimal")
         if kind == "word":
             if token in _NUMBER_WORDS or (token == "and" and words):
                 if words and not _WORD_JOINER.fullmatch(folded, words_end, m.start()):
@@ -361,7 +410,14 @@ def _numbers_in(text: str) -> list[float]:
                 flush()
             continue
         flush()
-        value = _decimal_value(token) if kind == "decimal" else _fraction_value(token, mixed=kind == "mixed")
+        if kind == "decimal" and m.group("thousands"):
+            # "1k" is a thousand, never 1 ("1 k" stays 1: a unit word, as in "1 km").
+            value = _decimal_value(token[:-1])
+            value = value * 1000.0 if value is not None else None
+        elif kind == "decimal":
+            value = _decimal_value(token)
+        else:
+            value = _fraction_value(token, mixed=kind == "mixed")
         if value is not None:
             values.append(value)
         if len(values) > MAX_ITEMS:
@@ -406,16 +462,23 @@ def parse_number(text: str) -> float | None:
     return first + 0.0  # -0.0 -> 0.0
 
 
+#: Without an explicit tolerance, a non-integer target matches a prediction within this
+#: relative error: "3.14159" is a more precise statement of 3.14 (error 0.05%), "2.51" is
+#: another value than 2.5 (0.4%). Integer targets (counts) must match exactly.
+DEFAULT_RELATIVE_TOLERANCE = 1e-3
+
+
 def numbers_match(predicted: float | None, target: float, tolerance: float | None = None) -> bool:
     """Whether ``predicted`` equals ``target`` within an absolute ``tolerance``.
 
     Without a tolerance, integers must match exactly and other floats up to a relative
-    1e-6 (so 0.1 + 0.2 == 0.3 and a printed "2.50" equals 2.5).
+    :data:`DEFAULT_RELATIVE_TOLERANCE` (so 0.1 + 0.2 == 0.3, "2.50" equals 2.5 and "3.14159"
+    equals 3.14, but "2.51" does not equal 2.5).
     """
     if predicted is None or not math.isfinite(predicted) or not math.isfinite(target):
         return False
     if tolerance is None:
-        tolerance = 0.0 if float(target).is_integer() else 1e-6 * abs(target)
+        tolerance = 0.0 if float(target).is_integer() else DEFAULT_RELATIVE_TOLERANCE * abs(target)
     return abs(predicted - target) <= tolerance + 1e-12 * max(1.0, abs(target))
 
 
@@ -587,51 +650,82 @@ def _clock_seconds(token: str) -> float | None:
     return seconds if math.isfinite(seconds) else None
 
 
-def parse_interval(text: str) -> Interval | None:
-    """``(start_s, end_s)`` of an interval answer, or ``None``.
+#: What :func:`parse_interval` does with an interval whose end comes before its start.
+REVERSED_POLICIES = ("reject", "swap")
 
-    Reads "3.2 to 7.5", "3.2 - 7.5 seconds", "from 3.2s to 7.5s", "between 3.2 and 7.5",
-    "[3.2, 7.5]", "00:03-00:07", "01:02:03.5 - 01:02:09", "1 to 2 minutes", "3200ms to
-    7500ms". A unit written on only one end applies to both. Exactly two times must be
-    stated; a reversed interval (end before start) or a clock value with 60 or more
-    minutes/seconds gives ``None``.
-    """
-    s = _answer_text(text)
-    if s is None:
-        return None
+# "(2.2 s long)", "(duration 2.2 s)": a remark after the interval, read only to check it.
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _times(text: str) -> list[float] | None:
+    """Seconds of every time stated in ``text``, units shared as :func:`parse_interval` says."""
     found: list[tuple[float, str | None, bool]] = []
-    for m in _TIME_TOKEN.finditer(_strip_lead(s)):
+    for m in _TIME_TOKEN.finditer(text):
         clock = ":" in m.group("clock")
         value = _clock_seconds(m.group("clock"))
         if value is None:
             return None
         unit = m.group("unit")
         found.append((value, unit.casefold() if unit else None, clock))
-        if len(found) > 2:
+        if len(found) > 8:  # no interval answer states this many times; bounds the work
             return None
-    if len(found) != 2:
+    units = {u for _, u, _ in found[:2] if u is not None}
+    shared = units.pop() if len(units) == 1 else None
+    return [value * (1.0 if clock else _UNIT_SECONDS[unit or shared or "s"]) for value, unit, clock in found]
+
+
+def _is_length(value: float, start: float, end: float) -> bool:
+    """Whether a third number states the interval's length (to the precision it is written with)."""
+    return abs(value - abs(end - start)) <= 0.05 + 1e-9
+
+
+def parse_interval(text: str, reversed_ends: str = "reject") -> Interval | None:
+    """``(start_s, end_s)`` of an interval answer, or ``None``.
+
+    Reads "3.2 to 7.5", "3.2 - 7.5 seconds", "from 3.2s to 7.5s", "between 3.2 and 7.5",
+    "[3.2, 7.5]", "00:03-00:07", "01:02:03.5 - 01:02:09", "1 to 2 minutes", "3200ms to
+    7500ms". A unit written on only one end applies to both. Exactly two times must be
+    stated; a third is accepted only when it is the interval's length ("from 1.2 s to 3.4 s
+    (2.2 s long)", within 0.05 s) or sits in parentheses after two times. A clock value with
+    60 or more minutes/seconds gives ``None``.
+
+    ``reversed_ends`` decides an interval whose end comes before its start ("3.2 - 2.2"):
+    ``"reject"`` (the default; ReXTime's and NExT-GQA's scorers give it no overlap) returns
+    ``None``; ``"swap"`` (lmms-eval's Charades-STA parser) returns it with its ends swapped.
+    """
+    if reversed_ends not in REVERSED_POLICIES:
+        raise ValueError(f"reversed_ends must be one of {', '.join(REVERSED_POLICIES)}, got {reversed_ends!r}")
+    s = _answer_text(text)
+    if s is None:
         return None
-    units = {u for _, u, _ in found if u is not None}
-    if len(units) > 1:
-        shared = None
-    else:
-        shared = units.pop() if units else None
-    seconds: list[float] = []
-    for value, unit, clock in found:
-        factor = 1.0 if clock else _UNIT_SECONDS[unit or shared or "s"]
-        seconds.append(value * factor)
+    body = _strip_lead(s)
+    seconds = _times(body)
+    if seconds is not None and len(seconds) > 2:
+        outside = _times(_PARENTHESES.sub(" ", body))
+        if outside is not None and len(outside) == 2:
+            seconds = outside
+        elif len(seconds) == 3 and _is_length(seconds[2], seconds[0], seconds[1]):
+            seconds = seconds[:2]
+    if seconds is None or len(seconds) != 2:
+        return None
     start, end = seconds
     if end < start:
-        return None
+        if reversed_ends == "reject":
+            return None
+        start, end = end, start
     return (start, end)
 
 
 def interval_iou(a: Interval, b: Interval) -> float:
-    """Temporal IoU of two intervals in [0, 1]; two identical points give 1."""
+    """Temporal IoU of two intervals in [0, 1].
+
+    Two intervals with no extent together (the same point twice) give 0, as ReXTime's and
+    lmms-eval's scorers do: a point names no span to overlap.
+    """
     inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
     union = max(a[1], b[1]) - min(a[0], b[0])
     if union <= 0:
-        return 1.0 if a == b else 0.0
+        return 0.0
     return min(1.0, max(0.0, inter / union))
 
 

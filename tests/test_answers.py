@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -474,8 +475,9 @@ INTERVAL_IOU_CASES = [
     ((0.0, 1.0), (2.0, 3.0), 0.0),
     # touching
     ((0.0, 1.0), (1.0, 2.0), 0.0),
-    # the same point
-    ((2.0, 2.0), (2.0, 2.0), 1.0),
+    # the same point: no extent to overlap, 0 as ReXTime's and lmms-eval's scorers
+    # (ReXTime val has two point segments)
+    ((2.0, 2.0), (2.0, 2.0), 0.0),
     # a point inside an interval
     ((2.0, 2.0), (1.0, 3.0), 0.0),
 ]
@@ -573,6 +575,32 @@ def test_parsers_return_their_types(text: str) -> None:
     assert interval is None or interval[0] <= interval[1]
     assert parse_yes_no(text) in (None, "yes", "no")
     assert all(isinstance(item, str) and item for item in canonical_list(text))
+    swapped = parse_interval(text, reversed_ends="swap")
+    assert swapped is None or swapped[0] <= swapped[1]
+    assert interval is None or swapped == interval  # swapping only adds answers
+    # options whose texts are letters themselves (MVBench character_order)
+    assert parse_choice(text, {"A": "a", "B": "c", "C": "b"}) in (None, "A", "B", "C", "D", "E", "F", "G", "H")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "It is ", "The answer is ", "I choose "]), st.sampled_from("ABCD"),
+       st.sampled_from([", since ", "; because ", " ✓", ".", ""]), st.text(max_size=40))
+def test_letter_then_reason_is_that_letter(lead: str, letter: str, joint: str, tail: str) -> None:
+    # A letter at the start followed by a reason, whatever the reason says, unless it hedges.
+    text = lead + letter + joint + (tail if joint.startswith((",", ";")) else "")
+    choice = parse_choice(text)
+    if joint.startswith((",", ";")) and any(w in tail.casefold().split() for w in ("or", "maybe", "perhaps",
+                                                                                  "possibly", "but")):
+        assert choice in (None, letter)
+    else:
+        assert choice in (letter, None)
+        if not joint.startswith((",", ";")):
+            assert choice == letter
+
+
+def test_swapping_must_be_asked_for_by_name() -> None:
+    with pytest.raises(ValueError, match="reversed_ends"):
+        parse_interval("3 to 2", reversed_ends="flip")
 
 
 ADVERSARIAL_INPUTS = [
@@ -613,3 +641,57 @@ def test_extraction_is_linear_on_huge_completions() -> None:
     start = time.perf_counter()
     assert extract_answer(huge) == "x" * 1_000_000
     assert time.perf_counter() - start < 1.0
+
+
+# ------------------------------------------------------------------ the policy table
+# docs/answers.md's table of accepted and rejected forms is the specification: every row is
+# one test case, read from the markdown itself so the two cannot drift apart.
+
+_DOC = Path(__file__).resolve().parents[1] / "docs" / "answers.md"
+_POLICY_OPTIONS = {"A": "Clockwise", "B": "Counter-clockwise", "C": "No rotation", "D": "3"}
+
+
+def _policy_rows() -> list[tuple[str, str, str, str, str]]:
+    text = _DOC.read_text(encoding="utf-8")
+    table = text.split("<!-- policy-table:start -->", 1)[1].split("<!-- policy-table:end -->", 1)[0]
+    rows = []
+    for line in table.strip().splitlines()[2:]:  # after the header and its rule
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        parser, raw, context, result, rule = cells
+        rows.append((parser, raw.strip("`"), context.strip("`"), result, rule))
+    return rows
+
+
+def _policy_value(parser: str, text: str, context: str) -> str:
+    if parser == "choice":
+        options = _POLICY_OPTIONS
+        if context:
+            options = dict(pair.strip().split("=", 1) for pair in context.split(";"))
+        return parse_choice(text, options) or "none"
+    if parser == "number":
+        value = parse_number(text)
+        return "none" if value is None else f"{value:g}"
+    if parser == "match":
+        return "match" if numbers_match(parse_number(text), float(context)) else "no match"
+    if parser == "yes_no":
+        return parse_yes_no(text) or "none"
+    if parser == "interval":
+        interval = parse_interval(text, context or "reject")
+        return "none" if interval is None else f"({interval[0]!r}, {interval[1]!r})"
+    if parser == "extract":
+        return extract_answer(text, lenient=context == "lenient") or "none"
+    raise AssertionError(f"unknown parser {parser!r} in docs/answers.md")
+
+
+_POLICY = _policy_rows()
+
+
+def test_policy_table_is_read():
+    assert len(_POLICY) >= 60
+    assert {row[0] for row in _POLICY} == {"choice", "number", "match", "yes_no", "interval", "extract"}
+
+
+@pytest.mark.parametrize(("parser", "text", "context", "result", "rule"), _POLICY,
+                         ids=[f"{row[0]}:{row[1]}:{row[2]}" for row in _POLICY])
+def test_policy_table(parser: str, text: str, context: str, result: str, rule: str) -> None:
+    assert _policy_value(parser, text, context) == result, rule

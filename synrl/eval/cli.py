@@ -58,7 +58,9 @@ def run_command(
     max_new_tokens: int = typer.Option(1024), seed: int = typer.Option(0),
     samples: int = typer.Option(1, help="completions per question (pass@k needs >= k)"),
     k: str = typer.Option("1", help="pass@k values to report, e.g. 1,4"),
-    limit: int = typer.Option(0, help="only the first N questions (0: all)"),
+    limit: int = typer.Option(0, help="only N questions, stratified over sub-tasks (0: all)"),
+    limit_seed: int = typer.Option(0, help="seed of the --limit draw"),
+    reversed_intervals: str = typer.Option("reject", help="reject | swap: an interval answer ending before it starts"),
     system_prompt: bool = typer.Option(True, help="send synrl's system prompt"),
     strict: bool = typer.Option(False, help="only read <answer> blocks (as the training reward)"),
 ) -> None:
@@ -81,7 +83,8 @@ def run_command(
             frames=FrameConfig(num_frames=num_frames, fps=fps, max_pixels=max_pixels, min_pixels=min_pixels,
                                timestamps=timestamps),
             decoding=DecodingConfig(temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens, seed=seed),
-            samples=samples, limit=limit, system_prompt=system_prompt, lenient=not strict,
+            samples=samples, limit=limit, limit_seed=limit_seed, reversed_intervals=reversed_intervals,
+            system_prompt=system_prompt, lenient=not strict,
         )
     except ValidationError as exc:
         _fail(validation_message(exc))

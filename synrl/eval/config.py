@@ -65,7 +65,11 @@ class RunConfig(BaseModel):
     frames: FrameConfig = Field(default_factory=FrameConfig)
     decoding: DecodingConfig = Field(default_factory=DecodingConfig)
     samples: int = Field(1, ge=1, le=256, description="completions per question (pass@k needs >= k)")
-    limit: int = Field(0, ge=0, description="only the first N questions (0: all)")
+    limit: int = Field(0, ge=0, description="only N questions, stratified over the first breakdown (0: all)")
+    limit_seed: int = Field(0, description="seed of the --limit draw")
+    reversed_intervals: Literal["reject", "swap"] = Field(
+        "reject", description="an interval answer ending before it starts scores 0 (reject) or is swapped (lmms-eval)"
+    )
     system_prompt: bool = Field(True, description="send synrl.qa.SYSTEM_PROMPT as the system message")
     lenient: bool = Field(True, description="read answers of models that ignore the <answer> tags")
 
@@ -90,7 +94,7 @@ class RunConfig(BaseModel):
         """The settings that must match for a resumed run to append to the same file."""
         data = self.model_dump(mode="json")
         # Reporting choices do not change what the model was asked.
-        for key in ("lenient", "limit"):
+        for key in ("lenient", "limit", "limit_seed", "reversed_intervals"):
             data.pop(key, None)
         for key in ("concurrency", "retries", "timeout_s", "backoff_s", "api_key_env"):
             (data.get("openai") or {}).pop(key, None)

@@ -27,14 +27,35 @@ class Clip:
     duration: float
 
 
-def sample_times(start: float, end: float, config: FrameConfig) -> list[float]:
-    """Frame times for a clip ``[start, end]``: uniform ``num_frames`` (segment centres), or
-    every ``1/fps`` seconds capped at ``num_frames`` (then spread uniformly)."""
-    length = max(0.0, end - start)
-    count = config.num_frames
-    if config.fps is not None:
-        count = max(1, min(count, int(math.floor(length * config.fps)) or 1))
-    return [start + (i + 0.5) * length / count for i in range(count)]
+def sample_indices(total_frames: int, rate: float, config: FrameConfig,
+                   clip: tuple[float, float] | None = None) -> list[int]:
+    """Indices of the frames shown, as lmms-eval's ``read_video_pyav`` picks them.
+
+    lmms-eval (``lmms_eval/models/model_utils/load_video.py``): ``n = min(total, num_frames)``,
+    with ``fps``: ``n = min(n, int(total / rate * fps))``; then
+    ``np.unique(np.linspace(0, total - 1, n, dtype=int))``. A clip ``[start, end]`` (MVBench's
+    bounds, ReXTime's clips) is treated as the pre-cut video lmms-eval would read: frames
+    ``round(start * rate)`` to ``min(round(end * rate), total - 1)``.
+    """
+    if total_frames <= 0:
+        return []
+    first, last = 0, total_frames - 1
+    if clip is not None:
+        first = min(last, max(0, round(clip[0] * rate)))
+        last = max(first, min(last, round(clip[1] * rate)))
+    count = last - first + 1
+    wanted = min(count, config.num_frames)
+    if config.fps is not None and rate > 0:
+        wanted = min(wanted, int(count / rate * config.fps))
+    wanted = max(1, wanted)
+    return [first + int(i) for i in np.unique(np.linspace(0, count - 1, wanted, dtype=int))]
+
+
+def sample_times(start: float, end: float, config: FrameConfig, rate: float = 30.0) -> list[float]:
+    """Times (s) of the frames :func:`sample_indices` picks from ``[start, end]`` of a video
+    decoded at ``rate`` frames per second (``index / rate``)."""
+    total = int(math.floor(end * rate + 1e-9)) + 1
+    return [i / rate for i in sample_indices(total, rate, config, (start, end))]
 
 
 def resize(image: Image.Image, config: FrameConfig) -> Image.Image:
@@ -50,30 +71,26 @@ def resize(image: Image.Image, config: FrameConfig) -> Image.Image:
     return image.resize(size, Image.Resampling.BICUBIC)
 
 
-def _nearest(times: list[float], stamps: np.ndarray) -> list[int]:
-    return [int(np.argmin(np.abs(stamps - t))) for t in times]
-
-
 def _load_folder(folder: Path, clip: tuple[float, float] | None, config: FrameConfig) -> Clip:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
     if not files:
         raise VideoError(f"{folder}: no frame images")
     duration = len(files) / FOLDER_FPS
-    start, end = clip if clip else (0.0, duration)
-    times = sample_times(max(0.0, start), min(duration, end) if end > start else duration, config)
-    stamps = (np.arange(len(files)) + 0.5) / FOLDER_FPS
+    indices = sample_indices(len(files), FOLDER_FPS, config, clip)
     frames = []
-    for index in _nearest(times, stamps):
+    for index in indices:
         with Image.open(files[index]) as image:
             frames.append(resize(image.convert("RGB"), config))
-    return Clip(frames, times, duration)
+    return Clip(frames, [i / FOLDER_FPS for i in indices], duration)
 
 
 def load_clip(path: str | Path, config: FrameConfig, clip: tuple[float, float] | None = None) -> Clip:
     """Sample frames of ``path`` (a video or a folder of images) per ``config``.
 
-    Decodes once, front to back, keeping for each wanted time the frame whose timestamp is
-    nearest; decoding stops after the last wanted time. Raises :class:`VideoError`.
+    The frames are the ones lmms-eval would show for the same ``num_frames``/``fps`` (see
+    :func:`sample_indices`): frame indices count decoded frames, as lmms-eval's PyAV reader
+    does, and each frame's time is its index over the stream's average rate. Decoding stops
+    after the last wanted index. Raises :class:`VideoError`.
     """
     path = Path(path)
     if path.is_dir():
@@ -81,34 +98,27 @@ def load_clip(path: str | Path, config: FrameConfig, clip: tuple[float, float] |
     try:
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
-            duration = 0.0
-            if stream.duration is not None and stream.time_base is not None:
-                duration = float(stream.duration * stream.time_base)
-            elif container.duration is not None:
-                duration = container.duration / av.time_base
-            if duration <= 0:
-                # No header duration: count frames once (short clips only reach here).
-                rate = float(stream.average_rate or 30)
-                duration = sum(1 for _ in container.decode(stream)) / rate
+            rate = float(stream.average_rate or 0) or 30.0
+            total = int(stream.frames or 0)
+            if total <= 0:
+                # No frame count in the header: count once (lmms-eval decodes all frames here too).
+                total = sum(1 for _ in container.decode(stream))
                 container.seek(0)
-            start, end = clip if clip else (0.0, duration)
-            start, end = max(0.0, start), min(duration, end) if end > start else duration
-            times = sample_times(start, end, config)
-            best: list[tuple[float, av.VideoFrame | None]] = [(math.inf, None)] * len(times)
-            last = times[-1]
-            for frame in container.decode(stream):
-                if frame.time is None:
-                    continue
-                t = float(frame.time)
-                for i, want in enumerate(times):
-                    gap = abs(t - want)
-                    if gap < best[i][0]:
-                        best[i] = (gap, frame)
-                if t > last + 1.0:
+            duration = total / rate
+            indices = sample_indices(total, rate, config, clip)
+            wanted = set(indices)
+            picked: dict[int, av.VideoFrame] = {}
+            for i, frame in enumerate(container.decode(stream)):
+                if i in wanted:
+                    picked[i] = frame
+                if i >= indices[-1]:
                     break
-            images = [resize(f.to_image(), config) for _, f in best if f is not None]
+            # A header count above the decodable frames leaves the last indices unread; lmms-eval
+            # then shows fewer frames too.
+            kept = [i for i in indices if i in picked]
+            images = [resize(picked[i].to_image(), config) for i in kept]
     except (av.FFmpegError, IndexError, OSError) as exc:
         raise VideoError(f"{path}: cannot decode ({exc.__class__.__name__}: {exc})") from exc
-    if len(images) != len(times):
+    if not images:
         raise VideoError(f"{path}: no frames decoded")
-    return Clip(images, times, duration)
+    return Clip(images, [i / rate for i in kept], duration)

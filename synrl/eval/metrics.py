@@ -10,12 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from synrl.answers import Interval, interval_iou
 
 __all__ = [
+    "GROUNDED_QA_THRESHOLD",
     "GROUNDING_THRESHOLDS",
+    "IOP_THRESHOLDS",
     "MRA_THRESHOLDS",
     "best_overlap",
+    "grounded_qa_summary",
     "grounding_summary",
     "interval_iop",
     "interval_iou",
@@ -27,8 +32,14 @@ __all__ = [
 
 #: IoU thresholds of R@0.3/0.5/0.7 (Charades-STA, NExT-GQA, ReXTime).
 GROUNDING_THRESHOLDS = (0.3, 0.5, 0.7)
-#: VSI-Bench's confidence thresholds C = {0.50, 0.55, ..., 0.95}.
-MRA_THRESHOLDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
+#: VSI-Bench's confidence thresholds C = {0.50, 0.55, ..., 0.95}, built exactly as its released
+#: scorer builds them (``np.linspace(.5, .95, 10)``): the float values, not rounded ones, decide
+#: boundary cases such as truth 5, prediction 4 (0.6, not 0.7).
+MRA_THRESHOLDS = tuple(float(t) for t in np.linspace(0.5, 0.95, 10))
+#: IoP thresholds of NExT-GQA's IoP@0.3/0.5.
+IOP_THRESHOLDS = (0.3, 0.5)
+#: A grounded answer counts (NExT-GQA's Acc@GQA, ReXTime's Acc@IoU>=0.5) at this overlap.
+GROUNDED_QA_THRESHOLD = 0.5
 
 
 def mean(values: Sequence[float]) -> float:
@@ -62,29 +73,42 @@ def best_overlap(predicted: Interval | None, targets: Sequence[Interval]) -> tup
 
 
 def grounding_summary(overlaps: Sequence[tuple[float, float]]) -> dict[str, float]:
-    """R@0.3/0.5/0.7 (fraction with IoU >= threshold), mIoU and mIoP, all in [0, 1]."""
+    """R@0.3/0.5/0.7 (fraction with IoU >= threshold), mIoU, mIoP and IoP@0.3/0.5, all in [0, 1]."""
     ious = [iou for iou, _ in overlaps]
+    iops = [iop for _, iop in overlaps]
     summary = {f"R@{t}": mean([1.0 if iou >= t else 0.0 for iou in ious]) for t in GROUNDING_THRESHOLDS}
     summary["mIoU"] = mean(ious)
-    summary["mIoP"] = mean([iop for _, iop in overlaps])
+    summary["mIoP"] = mean(iops)
+    summary.update({f"IoP@{t}": mean([1.0 if iop >= t else 0.0 for iop in iops]) for t in IOP_THRESHOLDS})
     return summary
 
 
 def mean_relative_accuracy(predicted: float | None, target: float) -> float:
     """VSI-Bench's MRA: the fraction of thresholds θ in C with ``|ŷ - y| / y <= 1 - θ``.
 
-    ``<=`` as in VSI-Bench's released scorer (the paper writes ``<``; they differ only on
-    exact boundaries such as a 10% error at θ = 0.9). The ground truth of VSI-Bench's numeric questions is positive; a zero target (undefined
-    relative error) only credits an exact 0. No prediction scores 0.
+    Computed as VSI-Bench's released scorer does (``lmms_eval/tasks/vsibench/utils.py`` of
+    vision-x-nyu/thinking-in-space): thresholds from ``np.linspace(.5, .95, 10)`` and a plain
+    ``<=`` on the float values, with no slack (the paper writes ``<``). The ground truth of
+    VSI-Bench's numeric questions is positive; a zero target (undefined relative error) only
+    credits an exact 0. No prediction scores 0.
     """
     if predicted is None or not math.isfinite(predicted):
         return 0.0
     if target == 0:
         return 1.0 if predicted == 0 else 0.0
     relative = abs(predicted - target) / abs(target)
-    # The small slack keeps float noise (1 - 0.9 = 0.0999...98) from moving a boundary case.
-    hits = sum(1 for theta in MRA_THRESHOLDS if relative <= (1.0 - theta) + 1e-9)
+    hits = sum(1 for theta in MRA_THRESHOLDS if relative <= 1.0 - theta)
     return hits / len(MRA_THRESHOLDS)
+
+
+def grounded_qa_summary(rows: Sequence[tuple[bool, float, float]]) -> dict[str, float]:
+    """Acc@QA, Acc@GQA (NExT-GQA: right answer and IoP >= 0.5) and Acc@IoU>=0.5 (ReXTime:
+    right answer and IoU >= 0.5) from ``(answer_correct, iou, iop)`` per question."""
+    return {
+        "Acc@QA": mean([1.0 if ok else 0.0 for ok, _, _ in rows]),
+        "Acc@GQA": mean([1.0 if ok and iop >= GROUNDED_QA_THRESHOLD else 0.0 for ok, _, iop in rows]),
+        "Acc@IoU>=0.5": mean([1.0 if ok and iou >= GROUNDED_QA_THRESHOLD else 0.0 for ok, iou, _ in rows]),
+    }
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 from synrl import __version__
 from synrl.eval.backends import Backend, Completion, Request, make_backend
 from synrl.eval.benchmarks import load_benchmark
+from synrl.eval.benchmarks.grounding_common import grounded_pair_id
 from synrl.eval.config import RunConfig
 from synrl.eval.sample import EvalSample
 
@@ -129,9 +131,41 @@ def load_run_config(out: Path) -> RunConfig:
     return RunConfig.model_validate(json.loads(path.read_text())["config"])
 
 
+def stratified_limit(samples: list[EvalSample], limit: int, seed: int = 0) -> list[EvalSample]:
+    """``limit`` items drawn without replacement, stratified over the first breakdown key.
+
+    Each stratum (e.g. MVBench's task, Video-MME's duration) gets ``limit`` times its share of
+    the items, rounded by largest remainder (ties to the earlier stratum); items inside a
+    stratum are drawn with ``random.Random(seed)``. The two halves of a grounded-QA item
+    (``<id>/qa``, ``<id>/ground``) count as one item and stay together. The result keeps the
+    benchmark's order, so the same seed always gives the same questions.
+    """
+    units: dict[str, list[EvalSample]] = {}
+    for sample in samples:
+        pair = grounded_pair_id(sample.id)
+        units.setdefault(pair[0] if pair else sample.id, []).append(sample)
+    if limit <= 0 or limit >= len(units):
+        return samples
+    strata: dict[str, list[str]] = {}
+    for key, members in units.items():
+        groups = members[0].groups
+        strata.setdefault(next(iter(groups.values()), "") if groups else "", []).append(key)
+    total = len(units)
+    shares = {name: limit * len(keys) / total for name, keys in strata.items()}
+    quota = {name: int(share) for name, share in shares.items()}
+    by_remainder = sorted(strata, key=lambda name: -(shares[name] - quota[name]))
+    for name in by_remainder[: limit - sum(quota.values())]:
+        quota[name] += 1
+    rng = random.Random(seed)
+    chosen: set[str] = set()
+    for name in sorted(strata):
+        chosen.update(rng.sample(strata[name], quota[name]))
+    return [s for key, members in units.items() if key in chosen for s in members]
+
+
 def load_samples(config: RunConfig) -> list[EvalSample]:
     samples = load_benchmark(config.benchmark, config.data, config.options)
-    return samples[: config.limit] if config.limit else samples
+    return stratified_limit(samples, config.limit, config.limit_seed) if config.limit else samples
 
 
 @dataclass

@@ -44,11 +44,14 @@ def _segments(answer: Any) -> list[tuple[float, float]]:
     return [(float(s), float(e)) for s, e in answer]
 
 
-def score_prediction(sample: EvalSample, completion: str | None, *, lenient: bool = True) -> Scored:
+def score_prediction(sample: EvalSample, completion: str | None, *, lenient: bool = True,
+                     reversed_intervals: str = "reject") -> Scored:
     """Score ``completion`` (``None`` when the backend failed) for ``sample``.
 
     ``lenient`` reads an answer from models that ignore the ``<answer>`` tags (see
     :func:`synrl.answers.extract_answer`); strict mode scores exactly as the training reward.
+    ``reversed_intervals`` ("reject" or "swap") is handed to
+    :func:`synrl.answers.parse_interval` for grounding answers.
     """
     if completion is None:
         return Scored("failed", 0.0, False)
@@ -59,7 +62,7 @@ def score_prediction(sample: EvalSample, completion: str | None, *, lenient: boo
     if text is None:
         return Scored("unparseable", 0.0, False)
     if sample.metric == "grounding":
-        interval = parse_interval(text)
+        interval = parse_interval(text, reversed_intervals)
         if interval is None:
             return Scored("unparseable", 0.0, False, text)
         iou, iop = best_overlap(interval, _segments(sample.answer))

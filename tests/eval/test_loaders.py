@@ -231,3 +231,52 @@ def test_yaml_benchmark(tmp_path):
     assert (sample.id, sample.answer, sample.options, sample.groups) == ("q7", "B", {"A": "cat", "B": "dog"},
                                                                         {"kind": "order"})
     assert sample.video.endswith("videos/clip7.mp4")
+
+
+PARITY = FIXTURES / "parity"
+
+
+def test_nextgqa_duplicated_option_takes_the_first_match():
+    # Real test.csv row: video 3842638015 qid 4 lists "happy" as both a3 and a4; NExT-GQA's
+    # loader (choices.index(answer)) takes the first, D. This row used to stop the qa task.
+    qa = {s.id: s for s in load_benchmark("nextgqa", PARITY / "nextgqa", {"task": "qa"})}
+    happy = qa["3842638015-4"]
+    assert happy.options["D"] == happy.options["E"] == "happy" and happy.answer == "D"
+    assert score_prediction(happy, "<answer>D</answer>").score == 1.0
+    assert score_prediction(happy, "<answer>E</answer>").score == 0.0
+
+
+def test_grounded_qa_tasks_pair_both_halves():
+    gqa = load_benchmark("nextgqa", PARITY / "nextgqa", {"task": "gqa"})
+    assert len(gqa) == 20 and gqa[0].id == "3842638015-7/qa" and gqa[1].id == "3842638015-7/ground"
+    assert gqa[0].answer_type == "multiple_choice" and gqa[1].metric == "grounding"
+    rex = load_benchmark("rextime", PARITY / "rextime" / "gqa", {"task": "gqa"})
+    assert [s.id for s in rex[:2]] == ["anet_val867/qa", "anet_val867/ground"]
+    assert rex[1].answer == [[1.0, 1.0]]  # one of ReXTime val's two point segments
+    with pytest.raises(BenchmarkError, match="task must be"):
+        load_benchmark("nextgqa", PARITY / "nextgqa", {"task": "both"})
+
+
+def test_yaml_benchmark_matches_option_texts_before_letters(tmp_path):
+    # MVBench character_order: the options are letters and the answer is an option's text
+    # ("c" is option B here, not option C).
+    (tmp_path / "qs.json").write_text(json.dumps([
+        {"video": "video_10019", "question": "What letter did the person write first on the paper?",
+         "candidates": ["a", "c", "b"], "answer": "c"},
+        {"video": "video_10020", "question": "Which is it?", "candidates": ["left", "right"], "answer": "B"}]))
+    spec = tmp_path / "order.yaml"
+    spec.write_text("name: yaml_character_order\nannotations: qs.json\nid: '{video}'\nvideo: '{video}.mp4'\n"
+                    "question: question\noptions: candidates\nanswer: answer\n")
+    first, second = load_benchmark(register_yaml(spec), tmp_path)
+    assert first.answer == "B"
+    assert second.answer == "B"  # an answer that is no option text is still read as a letter
+
+
+def test_charades_sta_layout_names_a_real_annotation_source():
+    from synrl.eval.benchmarks import get_benchmark
+
+    layout = get_benchmark("charades_sta").layout
+    assert "microsoft/VideoX" in layout and "2D-TAN/data/Charades-STA/charades_sta_test.txt" in layout
+    # the fixture holds ten lines of that file, read in its format
+    samples = load_benchmark("charades_sta", PARITY / "charades_sta")
+    assert len(samples) == 10 and samples[0].answer == [[24.3, 30.4]] and samples[0].id == "3MSZA-00001"

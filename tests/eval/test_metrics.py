@@ -30,8 +30,9 @@ def test_iou_edge_cases():
     assert interval_iou((0.0, 10.0), (2.0, 4.0)) == pytest.approx(0.2)
     # zero-length prediction inside a segment: inter 0, union 2 -> 0
     assert interval_iou((2.0, 2.0), (1.0, 3.0)) == 0.0
-    # two identical points: defined as 1
-    assert interval_iou((2.0, 2.0), (2.0, 2.0)) == 1.0
+    # two identical points: 0, as ReXTime's compute_temporal_iou_batch_paired and lmms-eval's
+    # Charades-STA iou (ReXTime val holds two point segments)
+    assert interval_iou((2.0, 2.0), (2.0, 2.0)) == 0.0
 
 
 def test_iop():
@@ -71,8 +72,14 @@ def test_grounding_summary():
 def test_mra():
     # exact: relative error 0 <= every 1-θ -> 10/10
     assert mean_relative_accuracy(10.0, 10.0) == 1.0
-    # 12 vs 10: error 0.2 <= 1-θ for θ in {0.5..0.8} -> 7/10 (0.5,0.55,0.6,0.65,0.7,0.75,0.8)
-    assert mean_relative_accuracy(12.0, 10.0) == pytest.approx(0.7)
+    # Expected values below come from running VSI-Bench's released mean_relative_accuracy
+    # (vision-x-nyu/thinking-in-space 51e089c3, lmms_eval/tasks/vsibench/utils.py).
+    # 12 vs 10: error 0.2; float thresholds make 1 - 0.8 = 0.19999999999999996 < 0.2 -> 6/10
+    assert mean_relative_accuracy(12.0, 10.0) == pytest.approx(0.6)
+    # the case: truth 5, prediction 4 -> 0.6 (rounded thresholds gave 0.7)
+    assert mean_relative_accuracy(4.0, 5.0) == pytest.approx(0.6)
+    # 1.7 vs 2: error 0.15 -> 0.8
+    assert mean_relative_accuracy(1.7, 2.0) == pytest.approx(0.8)
     # 11 vs 10: error 0.1 <= 1-θ for θ <= 0.9 -> 9/10 (boundary 0.9 included, as VSI's scorer)
     assert mean_relative_accuracy(11.0, 10.0) == pytest.approx(0.9)
     # 4 vs 10: error 0.6 > 0.5 -> 0

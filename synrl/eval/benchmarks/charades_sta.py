@@ -11,8 +11,9 @@ from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample
 
 LAYOUT = """
-From github.com/jiyanggao/TALL (charades_sta_test.txt) and the Charades videos (prior.allenai.org/projects/charades,
-"Data (scaled to 480p)"):
+Annotations: charades_sta_test.txt (3720 queries) as published with TALL (Gao et al., 2017; the TALL repository
+links it but holds no copy): e.g. github.com/microsoft/VideoX, 2D-TAN/data/Charades-STA/charades_sta_test.txt.
+Videos: prior.allenai.org/projects/charades, "Data (scaled to 480p)":
   Charades-STA/charades_sta_test.txt    one line per query: "<video_id> <start_s> <end_s>##<sentence>",
                                         e.g. "3MSZA 24.3 30.4##person turn a light on."
   Charades-STA/Charades_v1_480/<video_id>.mp4

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from synrl.eval.benchmarks.common import first_existing, read_table, video_path
-from synrl.eval.benchmarks.grounding_common import grounding_question_for
+from synrl.eval.benchmarks.grounding_common import GROUNDING_SUFFIX, QA_SUFFIX, grounding_question_for
 from synrl.eval.benchmarks.registry import BenchmarkError, register_benchmark
 from synrl.eval.sample import EvalSample, letters
 
@@ -23,7 +23,8 @@ qvhilights_videos.tar.gz) in the folders the ReXTime README names:
   ReXTime/Anet_videos_15fps_short256/<vid>.mp4   (qids anet_*, e.g. v_ZMTi498qnPc.mp4)
   ReXTime/videos/<vid>.mp4                      (qids qvh_*, e.g. 2I9-kvemtSU_510.0_660.0.mp4)
 (also read from data/ inside a clone of the GitHub repository)
-Options: task=grounding (default: the answer span) or mc (4-way choice); anet_videos=DIR and qvh_videos=DIR point
+Options: task=grounding (default: the answer span), mc (4-way choice) or gqa (both per item, ids <qid>/qa and
+<qid>/ground: adds Acc and Acc@IoU>=0.5, the right choice with IoU >= 0.5, as ReXTime's rextime_eval.py); anet_videos=DIR and qvh_videos=DIR point
 at those folders elsewhere (absolute, or relative to the data folder).
 """
 
@@ -57,7 +58,7 @@ def _segments(row: dict[str, Any]) -> list[list[float]]:
 
 def _choice(row: dict[str, Any], table: Path, common: dict[str, Any]) -> EvalSample:
     if "options" not in row:
-        raise BenchmarkError(f"rextime: task=mc needs the options of the HF rextime_val.json; {table} has none")
+        raise BenchmarkError(f"rextime: task=mc/gqa needs the options of the HF rextime_val.json; {table} has none")
     choices = [str(o) for o in row["options"]]
     opts = dict(zip(letters(len(choices)), choices))
     answer = str(row["ans"]).strip().upper()
@@ -70,8 +71,8 @@ def _choice(row: dict[str, Any], table: Path, common: dict[str, Any]) -> EvalSam
 @register_benchmark("rextime", kind="grounding", layout=LAYOUT)
 def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
     task = options.get("task", "grounding")
-    if task not in ("grounding", "mc"):
-        raise BenchmarkError(f"rextime: task must be grounding or mc, got {task!r}")
+    if task not in ("grounding", "mc", "gqa"):
+        raise BenchmarkError(f"rextime: task must be grounding, mc or gqa, got {task!r}")
     table = first_existing(root, TABLES)
     samples = []
     for row in read_table(table):
@@ -82,6 +83,9 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
         if task == "mc":
             samples.append(_choice(row, table, common))
             continue
+        if task == "gqa":
+            samples.append(_choice(row, table, {**common, "id": common["id"] + QA_SUFFIX}))
+            common = {**common, "id": common["id"] + GROUNDING_SUFFIX}
         question = str(row.get("question") or row["query"])
         samples.append(EvalSample(question=grounding_question_for(question), answer_type="interval",
                                   answer=_segments(row), metric="grounding", **common))

@@ -59,11 +59,13 @@ def _answer(spec: YamlBenchmark, row: Mapping[str, Any], opts: dict[str, str] | 
         if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(opts):
             return letters(len(opts))[value]
         text = str(value).strip()
-        if text.upper() in opts:
-            return text.upper()
+        # Option texts first: MVBench character_order answers are texts such as "c", which
+        # are also letters (of other options).
         matches = [k for k, v in opts.items() if v.strip() == text]
         if len(matches) == 1:
             return matches[0]
+        if text.upper() in opts:
+            return text.upper()
         raise BenchmarkError(f"{where}: answer {value!r} is neither a letter, an index nor an option")
     if spec.answer_type == "interval":
         segments = value if value and isinstance(value[0], (list, tuple)) else [value]
