@@ -144,8 +144,20 @@ class BadVideoLog:
         if n / seen > self.max_fraction and (self.max_fraction == 0.0 or seen >= 20):
             raise VideoError(f"{n} of {seen} videos unreadable (limit {self.max_fraction:.1%}); first: {self.bad[0]}")
 
+    def record(self, report: Mapping[str, Any]) -> None:
+        """Add a batch's :data:`VIDEO_REPORT_KEY` report (made where the batch was collated)."""
+        for _ in range(int(report["seen"]) - len(report["bad"])):
+            self.ok()
+        for path, error in report["bad"]:
+            self.failed(path, VideoError(error))
+
     def summary(self) -> dict[str, Any]:
         return {"bad_videos": len(self.bad), "videos_seen": self.seen, "bad_video_paths": self.bad[:20]}
+
+
+#: Batch key carrying the collator's video outcomes to the training process: DataLoader
+#: workers are other processes, so counts kept there would be lost.
+VIDEO_REPORT_KEY = "synrl_video_report"
 
 
 def processor_video_kwargs(processor, clips: Sequence[Clip], opts: VideoOptions) -> dict[str, Any]:
@@ -218,7 +230,8 @@ class VideoSFTCollator:
     Each example is ``{"messages": [...]}`` whose user turn holds ``{"type": "video",
     "video": path}`` parts (paths relative to ``video_root`` unless absolute). Videos that
     cannot be decoded drop their sample from the batch and are counted in ``bad``; a batch
-    left empty raises.
+    left empty raises. With ``report_in_batch`` the outcomes travel in the batch under
+    :data:`VIDEO_REPORT_KEY` instead, for the trainer to count in its own process.
     """
 
     processor: Any
@@ -226,9 +239,11 @@ class VideoSFTCollator:
     video_root: str | None = None
     max_length: int | None = None
     bad: BadVideoLog = field(default_factory=BadVideoLog)
+    report_in_batch: bool = False
 
     def __call__(self, examples: Sequence[Mapping[str, Any]]):
         texts, clips = [], []
+        report: dict[str, Any] = {"seen": 0, "bad": []}
         for ex in examples:
             messages = ex["messages"]
             if isinstance(messages, str):
@@ -240,13 +255,19 @@ class VideoSFTCollator:
                     for p in video_paths(messages)
                 ]
             except VideoError as exc:
-                self.bad.failed(str(exc).split(":")[0], exc)
+                report["seen"] += 1
+                report["bad"].append((str(exc).split(":")[0], str(exc)))
+                if not self.report_in_batch:  # else the trainer counts (and logs) it
+                    self.bad.failed(report["bad"][-1][0], exc)
                 continue
-            self.bad.ok()
+            report["seen"] += 1
+            if not self.report_in_batch:
+                self.bad.ok()
             clips += sample_clips
             texts.append(self.processor.apply_chat_template(_strip_none(messages), tokenize=False))
         if not texts:
-            raise VideoError(f"every video of a batch of {len(examples)} was unreadable: {self.bad.bad[-len(examples):]}")
+            raise VideoError(f"every video of a batch of {len(examples)} was unreadable: "
+                             f"{[path for path, _ in report['bad']]}")
         kwargs = processor_video_kwargs(self.processor, clips, self.video) if clips else {}
         tok = self.processor.tokenizer
         side = tok.padding_side
@@ -262,6 +283,8 @@ class VideoSFTCollator:
         mask = assistant_mask(batch["input_ids"], tok) * batch["attention_mask"]
         labels = batch["input_ids"].masked_fill(mask == 0, IGNORE_INDEX)
         batch["labels"] = labels
+        if self.report_in_batch:
+            batch[VIDEO_REPORT_KEY] = report
         return batch
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from synrl.train.config import SFTRunConfig, dump_config
-from synrl.train.data import BadVideoLog, VideoSFTCollator
+from synrl.train.data import VIDEO_REPORT_KEY, BadVideoLog, VideoSFTCollator
 from synrl.train.run import finish_run, resume_arg, trainer_args, video_options
 
 log = logging.getLogger(__name__)
@@ -50,9 +50,28 @@ class BadVideoCallback:
         return _CB()
 
 
+def _video_sft_trainer_class():
+    from trl import SFTTrainer
+
+    class VideoSFTTrainer(SFTTrainer):
+        """SFTTrainer that counts unreadable videos in the training process (see VIDEO_REPORT_KEY)."""
+
+        def __init__(self, *args, bad_videos: BadVideoLog, **kwargs):
+            self.bad_videos = bad_videos
+            super().__init__(*args, **kwargs)
+
+        def compute_loss(self, model, inputs, *args, **kwargs):
+            report = inputs.pop(VIDEO_REPORT_KEY, None)
+            if report is not None and model.training:
+                self.bad_videos.record(report)
+            return super().compute_loss(model, inputs, *args, **kwargs)
+
+    return VideoSFTTrainer
+
+
 def run_sft(cfg: SFTRunConfig) -> dict[str, Any]:
     """Train; returns a summary (final loss, steps, bad videos, output folder)."""
-    from trl import SFTConfig, SFTTrainer
+    from trl import SFTConfig
 
     from synrl.train.models import load_model
 
@@ -62,11 +81,12 @@ def run_sft(cfg: SFTRunConfig) -> dict[str, Any]:
     bad = BadVideoLog(cfg.video.max_bad_video_fraction)
     collator = VideoSFTCollator(processor, video_options(cfg.video),
                                 video_root=cfg.video_root or str(Path(cfg.data).parent),
-                                max_length=cfg.max_length, bad=bad)
+                                max_length=cfg.max_length, report_in_batch=True)
     args = SFTConfig(**trainer_args(cfg.train), max_length=None,
                      dataset_kwargs={"skip_prepare_dataset": True})
-    trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, data_collator=collator,
-                         processing_class=processor, callbacks=[BadVideoCallback(bad)])
+    trainer = _video_sft_trainer_class()(model=model, args=args, train_dataset=dataset, data_collator=collator,
+                                         processing_class=processor, callbacks=[BadVideoCallback(bad)],
+                                         bad_videos=bad)
     result = trainer.train(resume_from_checkpoint=resume_arg(cfg.train))
     summary = finish_run(trainer, cfg.train.output_dir, train_loss=result.training_loss,
                          **bad.summary())

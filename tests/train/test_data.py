@@ -77,3 +77,24 @@ def test_permuted_clip_keeps_frames(video_dataset):
     shuffled = clip.permuted([2, 0, 3, 1])
     assert torch.equal(torch.from_numpy(shuffled.frames[0]), torch.from_numpy(clip.frames[2]))
     assert shuffled.indices == clip.indices  # timestamps stay in place; content moves
+
+
+def test_unreadable_videos_are_counted_across_dataloader_workers(tiny_models, sft_jsonl, video_dataset, tmp_path):
+    """With 2 DataLoader worker processes the count reaches the summary (it was 0 when kept in the workers)."""
+    from conftest import TINY_TRAIN, run_cli
+
+    rows = [json.loads(line) for line in sft_jsonl.read_text().splitlines()]
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00 ftypisom not really a video")
+    rows[1]["messages"][1]["content"][0]["video"] = str(broken)
+    data = tmp_path / "sft.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "sft"
+    sets = [s for s in TINY_TRAIN if not s.startswith("train.dataloader_num_workers")]
+    sets += ["train.dataloader_num_workers=2", "video.max_bad_video_fraction=0.9", "train.num_train_epochs=1",
+             "train.per_device_train_batch_size=2", f"video_root={video_dataset}"]
+    run_cli("train", "sft", "--model", tiny_models["qwen2_vl"], "--data", data, "-o", out,
+            *[x for s in sets for x in ("--set", s)])
+    summary = json.loads((out / "synrl_summary.json").read_text())
+    assert summary["bad_videos"] == 1 and summary["bad_video_paths"] == [str(broken)]
+    assert summary["videos_seen"] == len(rows)
