@@ -313,7 +313,7 @@ def version_command() -> None:
 
 
 # Subcommand groups living in their own packages; each module exposes register(app).
-for _module in ("synrl.cot.cli", "synrl.train.cli", "synrl.eval.cli"):
+for _module in ("synrl.cot.cli", "synrl.train.cli", "synrl.eval.cli", "synrl.export.cli"):
     importlib.import_module(_module).register(app)
 
 
