@@ -233,10 +233,10 @@ def export_hf(folders: list[Path], out: Path, *, license: str = "apache-2.0",
             records.append((folder, record))
         cots.update(_read_cot(folder))
         if (folder / DATASET_JSON).is_file():
-            infos[str(folder)] = json.loads((folder / DATASET_JSON).read_text())
+            infos[folder.name] = json.loads((folder / DATASET_JSON).read_text())
         audit = _audit_summary(folder)
         if audit:
-            audits[str(folder)] = audit
+            audits[folder.name] = audit
     if not records:
         raise ExportError("the dataset folders hold no samples")
     if out.resolve() in {f.resolve() for f in folders}:
@@ -356,7 +356,7 @@ def dataset_card(feats, records: list[tuple[Path, dict[str, Any]]], counts: dict
                   "| folder | task | checked | mismatches | errors | unaudited |", "|---|---|---|---|---|---|"]
         for folder, by in audits.items():
             for task, row in sorted(by.items()):
-                lines.append(f"| {Path(folder).name} | `{task}` | {row['checked']} | {row['mismatches']} | "
+                lines.append(f"| {folder} | `{task}` | {row['checked']} | {row['mismatches']} | "
                              f"{row['errors']} | {row['unaudited']} |")
     else:
         lines += ["No audit report was found next to the source data. `synrl validate DIR` checks "
@@ -384,7 +384,7 @@ def dataset_card(feats, records: list[tuple[Path, dict[str, Any]]], counts: dict
         "```python",
         "from datasets import load_dataset",
         "",
-        f"ds = load_dataset(\"{pretty_name}\")  # or the path of this folder",
+        f"ds = load_dataset(\"USER/{pretty_name}\")  # or the path of this folder",
         "row = ds[\"" + first["split"] + "\"][0]",
         "row[\"video\"]  # a torchcodec VideoDecoder; Video(decode=False) gives the MP4 bytes",
         "```", "",
