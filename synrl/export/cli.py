@@ -21,7 +21,7 @@ def hf_command(
     name: Optional[str] = typer.Option(None, help="pretty name (default: the folder name)"),
 ) -> None:
     """Write Parquet shards (train/val/test, videos embedded) and a dataset card that
-    `datasets.load_dataset(OUT)` loads and `huggingface-cli upload` pushes."""
+    `datasets.load_dataset(OUT)` loads and `hf upload --repo-type dataset USER/NAME OUT .` pushes."""
     from synrl.export.hf import ExportError, export_hf
 
     try:

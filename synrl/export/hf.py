@@ -1,7 +1,7 @@
 """Exporting synrl datasets as a Hugging Face dataset folder (Parquet + dataset card).
 
 The folder loads with ``datasets.load_dataset(HFDIR)`` and pushes to the Hub as it is
-(``huggingface-cli upload --repo-type dataset USER/NAME HFDIR``). Videos are embedded in
+(``hf upload --repo-type dataset USER/NAME HFDIR .``, huggingface_hub's CLI). Videos are embedded in
 the Parquet files as the ``datasets`` ``Video`` feature (``{"bytes", "path"}``), so the
 folder is self-contained.
 
