@@ -141,7 +141,7 @@ def run_charts(metrics: dict[str, Any], items: Sequence[tuple[Any, Sequence[Any]
     counts = [(len(scored), sum(s.correct for s in scored)) for _, scored in items]
     if counts and min(n for n, _ in counts) >= 2:
         curves = {"overall": pass_at_k_curve(counts)}
-        if "family" in metrics.get("by", {}):
+        if len(metrics.get("by", {}).get("family", {})) > 1:
             for family in metrics["by"]["family"]:
                 group = [(len(sc), sum(s.correct for s in sc)) for sample, sc in items
                          if sample.groups.get("family") == family]
@@ -174,7 +174,7 @@ def compare_charts(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str],
         deltas = [vb - va for va, vb in zip(sa, sb)]
         right.barh(list(ys), deltas, height=0.6, color=[COLORS[2] if d >= 0 else COLORS[3] for d in deltas])
         right.axvline(0, color="black", linewidth=0.8)
-        bound = max(5.0, max(abs(d) for d in deltas) * 1.25)
+        bound = max(5.0, max(abs(d) for d in deltas) * 1.4)  # room for the labels
         right.set_xlim(-bound, bound)
         for y, d in zip(ys, deltas):
             right.text(d, y, f" {d:+.1f} ", va="center", ha="left" if d >= 0 else "right", fontsize=7)
