@@ -22,6 +22,11 @@ def hf_command(
 ) -> None:
     """Write Parquet shards (train/val/test, videos embedded) and a dataset card that
     `datasets.load_dataset(OUT)` loads and `hf upload --repo-type dataset USER/NAME OUT .` pushes."""
+    try:
+        import datasets  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        fail(f"synrl export hf needs {exc.name}: pip install 'synrl[hf]'")
     from synrl.export.hf import ExportError, export_hf
 
     try:
