@@ -288,7 +288,8 @@ def browse_command(
         result = build_site(folder, out, audit, page_size)
     except BrowseError as exc:
         _fail(str(exc))
-    console.print(f"{result.samples} sample pages, {result.thumbs_written} new thumbnails -> {result.index}")
+    console.print(f"{result.samples} sample pages, {result.thumbs_written} new thumbnails -> {result.index}",
+                  soft_wrap=True, highlight=False)
     if serve:
         # Serve the folder holding both the site and the videos it links to.
         root = Path(os.path.commonpath([result.index.parent, folder.resolve()]))
@@ -297,7 +298,7 @@ def browse_command(
         except OSError as exc:
             _fail(f"cannot serve on port {port}: {exc.strerror or exc}")
         url = f"http://127.0.0.1:{server.server_address[1]}/{result.index.relative_to(root).as_posix()}"
-        console.print(f"serving {root} at {url} (Ctrl-C stops)")
+        console.print(f"serving {root} at {url} (Ctrl-C stops)", soft_wrap=True, highlight=False)
         try:
             server.serve_forever()
         except KeyboardInterrupt:

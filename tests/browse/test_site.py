@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 from pathlib import Path
@@ -172,3 +173,27 @@ def test_cli_browse(dataset, tmp_path):
     assert (tmp_path / "site" / "index.html").is_file()
     bad = CliRunner().invoke(app, ["browse", str(tmp_path / "nothing")])
     assert bad.exit_code == 2 and "is not a folder" in bad.output
+
+
+def test_cli_serve_serves_the_site_and_stops_on_ctrl_c(dataset):
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "synrl.cli", "browse", str(dataset), "--serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    try:
+        lines = [proc.stdout.readline(), proc.stdout.readline()]
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/\S+) ", lines[1])
+        assert match, lines
+        assert match.group(1).endswith("/site/index.html")
+        with urllib.request.urlopen(match.group(1)) as page:
+            assert page.status == 200 and b"synrl browser" in page.read()
+        video = load_dataset(dataset)[0]["video"]["path"]
+        with urllib.request.urlopen(match.group(1).replace("site/index.html", video)) as response:
+            assert response.read() == (dataset / video).read_bytes()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
