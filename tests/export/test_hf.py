@@ -101,8 +101,9 @@ def test_video_bytes_decode_with_pyav(exported, split_folders):
 
 
 def test_video_decodes_through_the_feature(exported, split_folders):
-    # PyPI's torchcodec wheels are CUDA builds (libtorchcodec needs libnvrtc) and need the
-    # system FFmpeg libraries; where it imports, the feature decodes to a VideoDecoder.
+    # PyPI's torchcodec 0.17.0 links libtorch_cuda.so, libc10_cuda.so and libnvrtc.so.13 (a
+    # CUDA torch build) and the system FFmpeg libraries, so it does not load with CPU torch;
+    # where it imports, the feature decodes to a VideoDecoder.
     try:
         from torchcodec.decoders import VideoDecoder
     except (ImportError, OSError, RuntimeError) as exc:
