@@ -66,7 +66,9 @@ def read_cot(folder: Path) -> dict[str, dict[str, Any]]:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise BrowseError(f"{path}:{number}: not JSON ({exc.msg})") from exc
-            out[str(row.get("id"))] = row
+            if isinstance(row, dict) and isinstance(row.get("cot"), str):
+                out[str(row.get("id"))] = {"cot": row["cot"], "status": row.get("status", ""),
+                                           "source": row.get("source", "")}
     return out
 
 
@@ -242,7 +244,10 @@ def build_site(folder: Path, out: Path | None = None, audit: Path | None = None,
     cots = read_cot(folder)
     info = {}
     if (folder / DATASET_JSON).is_file():
-        info = json.loads((folder / DATASET_JSON).read_text())
+        try:
+            info = json.loads((folder / DATASET_JSON).read_text())
+        except json.JSONDecodeError as exc:
+            raise BrowseError(f"{folder / DATASET_JSON}: not JSON ({exc.msg})") from exc
     env = _environment()
     static = resources.files("synrl.browse") / "static"
     for name in ("browse.css", "browse.js"):
@@ -277,6 +282,11 @@ def build_site(folder: Path, out: Path | None = None, audit: Path | None = None,
                      record["question"], answer_display(record), round(duration_ms / 1000, 2),
                      f"thumbs/{rid}.jpg" if has_thumb else "",
                      (verdicts.get(rid) or {}).get("status", "")])
+    # A rebuild after samples were removed must not keep serving their pages.
+    keep = set(ids)
+    for stale in [*(out / "samples").glob("*.html"), *(out / "thumbs").glob("*.jpg")]:
+        if stale.stem not in keep:
+            stale.unlink()
     columns = ["id", "task", "split", "difficulty", "answer_type", "question", "answer",
                "duration_s", "thumb", "audit"]
     index_data = {"columns": columns, "rows": rows, "page_size": page_size}

@@ -77,6 +77,19 @@ def test_rebuild_is_identical_and_skips_fresh_thumbnails(dataset):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
+def test_rebuild_drops_pages_of_removed_samples(dataset):
+    build_site(dataset)
+    manifest = dataset / "manifest.jsonl"
+    lines = manifest.read_text().splitlines()
+    removed = json.loads(lines[-1])["id"]
+    manifest.write_text("\n".join(lines[:-1]) + "\n")
+    result = build_site(dataset)
+    assert result.samples == len(lines) - 1
+    assert not (dataset / "site" / "samples" / f"{removed}.html").exists()
+    assert not (dataset / "site" / "thumbs" / f"{removed}.jpg").exists()
+    assert len(list((dataset / "site" / "samples").glob("*.html"))) == len(lines) - 1
+
+
 def test_audit_report_gives_per_sample_verdicts(dataset):
     records = load_dataset(dataset)
     first, second = records[0], records[1]
