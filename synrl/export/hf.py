@@ -264,7 +264,8 @@ def export_hf(folders: list[Path], out: Path, *, license: str = "apache-2.0",
         shards: list[list[tuple[Path, dict[str, Any]]]] = [[]]
         size = 0
         for folder, record in items:
-            video_size = (folder / record["video"]["path"]).stat().st_size if (folder / record["video"]["path"]).is_file() else 0
+            video = folder / record["video"]["path"]
+            video_size = video.stat().st_size if video.is_file() else 0
             if shards[-1] and size + video_size > SHARD_BYTES:
                 shards.append([])
                 size = 0
