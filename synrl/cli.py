@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -270,6 +271,42 @@ def preview_command(
     console.print(f"preview -> {path}")
 
 
+@app.command("browse")
+def browse_command(
+    folder: Path = typer.Argument(..., help="dataset folder"),
+    out: Optional[Path] = typer.Option(None, help="site folder (default: FOLDER/site)"),
+    audit: Optional[Path] = typer.Option(None, help="`synrl audit --report` file "
+                                                    "(default: FOLDER/audit.json if present)"),
+    page_size: int = typer.Option(60, help="samples per page of the index"),
+    serve: bool = typer.Option(False, help="then serve it on localhost until Ctrl-C"),
+    port: int = typer.Option(8765, help="port for --serve"),
+) -> None:
+    """Write a static HTML site to watch the samples with their questions, answers, timelines."""
+    from synrl.browse import BrowseError, build_site, make_server
+
+    try:
+        result = build_site(folder, out, audit, page_size)
+    except BrowseError as exc:
+        _fail(str(exc))
+    console.print(f"{result.samples} sample pages, {result.thumbs_written} new thumbnails -> {result.index}",
+                  soft_wrap=True, highlight=False)
+    if serve:
+        # Serve the folder holding both the site and the videos it links to.
+        root = Path(os.path.commonpath([result.index.parent, folder.resolve()]))
+        try:
+            server = make_server(root, port=port)
+        except OSError as exc:
+            _fail(f"cannot serve on port {port}: {exc.strerror or exc}")
+        url = f"http://127.0.0.1:{server.server_address[1]}/{result.index.relative_to(root).as_posix()}"
+        console.print(f"serving {root} at {url} (Ctrl-C stops)", soft_wrap=True, highlight=False)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+
 @app.command("version")
 def version_command() -> None:
     """Print the version."""
@@ -277,7 +314,7 @@ def version_command() -> None:
 
 
 # Subcommand groups living in their own packages; each module exposes register(app).
-for _module in ("synrl.cot.cli", "synrl.train.cli", "synrl.eval.cli"):
+for _module in ("synrl.cot.cli", "synrl.train.cli", "synrl.eval.cli", "synrl.export.cli"):
     importlib.import_module(_module).register(app)
 
 

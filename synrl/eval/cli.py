@@ -64,7 +64,7 @@ def run_command(
     system_prompt: bool = typer.Option(True, help="send synrl's system prompt"),
     strict: bool = typer.Option(False, help="only read <answer> blocks (as the training reward)"),
 ) -> None:
-    """Run a model over a benchmark (resumable), then score it (metrics.json, report.md, charts/)."""
+    """Run a model over a benchmark (resumable), then score it (metrics.json, report.md/html, charts/)."""
     from synrl.eval.benchmarks import BenchmarkError
     from synrl.eval.config import (DecodingConfig, FrameConfig, OpenAIConfig, RunConfig,
                                    TransformersConfig)
@@ -134,16 +134,24 @@ def compare_command(
     a: Path = typer.Argument(..., help="run folder (or metrics.json) A"),
     b: Path = typer.Argument(..., help="run folder (or metrics.json) B"),
     out: Optional[Path] = typer.Option(None, help="also write the table here"),
+    report_dir: Optional[Path] = typer.Option(None, help="write compare.html and charts/compare_*.png/svg here"),
 ) -> None:
     """Side-by-side table of two runs with deltas (B - A)."""
     from synrl.eval.compare import compare, load_metrics
 
+    names = (a.name or "A", b.name or "B")
     try:
-        table = compare(load_metrics(a), load_metrics(b), (a.name or "A", b.name or "B"))
+        ma, mb = load_metrics(a), load_metrics(b)
+        table = compare(ma, mb, names)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
         _fail(str(exc))
     if out:
         out.write_text(table)
+    if report_dir:
+        from synrl.eval.charts import write_compare_report
+
+        report_dir.mkdir(parents=True, exist_ok=True)
+        console.print(f"{write_compare_report(report_dir, ma, mb, names)[-1]}")
     console.print(table, highlight=False, markup=False, soft_wrap=True)
 
 

@@ -1,4 +1,4 @@
-"""Scoring a run folder: metrics.json, scores.jsonl, report.md and charts/*.png."""
+"""Scoring a run folder: metrics.json, scores.jsonl, report.md, report.html and charts/."""
 
 from __future__ import annotations
 
@@ -193,7 +193,9 @@ def score_run(out: Path, ks: list[int] | None = None, lenient: bool | None = Non
     }
     (out / METRICS_JSON).write_text(json.dumps(metrics, indent=2))
     (out / REPORT_MD).write_text(markdown(metrics))
-    write_charts(metrics, out / "charts")
+    from synrl.eval.charts import run_charts, write_run_report
+
+    write_run_report(out, metrics, run_charts(metrics, items, out / "charts"))
     return metrics
 
 
@@ -247,31 +249,10 @@ def markdown(metrics: dict[str, Any]) -> str:
 
 
 def write_charts(metrics: dict[str, Any], folder: Path) -> list[Path]:
-    """One bar chart of the score per breakdown (PNG, matplotlib's Agg backend)."""
-    import matplotlib
+    """One bar chart of the score per breakdown (PNG and SVG; see :mod:`synrl.eval.charts`)."""
+    from synrl.eval.charts import breakdown_chart
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for key, groups in metrics["by"].items():
-        names = list(groups)
-        scores = [100 * groups[n]["score"] for n in names]
-        fig, ax = plt.subplots(figsize=(max(4.0, 0.5 * len(names) + 2), 3.5), dpi=100)
-        ax.bar(range(len(names)), scores, color="#4C72B0")
-        ax.axhline(100 * metrics["overall"]["score"], color="#C44E52", linestyle="--", linewidth=1, label="overall")
-        ax.set_xticks(range(len(names)), names, rotation=45, ha="right", fontsize=8)
-        ax.set_ylim(0, 100)
-        ax.set_ylabel("score (%)")
-        ax.set_title(f"{metrics['benchmark']} by {key}: {metrics['model']}", fontsize=9)
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        path = folder / f"by_{key}.png"
-        fig.savefig(path)
-        plt.close(fig)
-        paths.append(path)
-    return paths
+    return [path for key in metrics["by"] for path in breakdown_chart(metrics, key, folder)]
 
 
 __all__ = ["METRICS_JSON", "MISSING", "REPORT_MD", "RunConfig", "grounded_qa_headline", "headline", "markdown",
