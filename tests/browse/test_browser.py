@@ -1,7 +1,7 @@
 """The browser site in a real headless Chromium (the system package), driven by Playwright.
 
-Skipped only when Playwright or a Chromium executable is absent; `.ci/issue-21.sh` installs
-both for CI. The site is served by the same localhost server as `synrl browse --serve`.
+Skipped only when Playwright (the `browser` extra) or a Chromium executable is absent, and
+never under SYNRL_REQUIRE_BROWSER=1, which `.ci/run` sets after `.ci/chromium.sh` installs it. The site is served by the same localhost server as `synrl browse --serve`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,16 @@ import pytest
 from synrl.browse import build_site, serve_in_thread
 from synrl.validate import load_dataset
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+REQUIRED = os.environ.get("SYNRL_REQUIRE_BROWSER") == "1"
+if REQUIRED:
+    from playwright import sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 CHROMIUM = os.environ.get("SYNRL_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM:
+    if REQUIRED:
+        raise RuntimeError("SYNRL_REQUIRE_BROWSER=1 but no chromium executable (bash .ci/chromium.sh)")
     pytest.skip("no chromium executable (apt-get install chromium)", allow_module_level=True)
 
 # No network beyond localhost, no GPU, no sandbox (CI runs as root).
