@@ -8,7 +8,10 @@ _pip_install() {  # venv constraints args...
     local venv=$1 constraints=$2
     shift 2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check ${constraints:+-c "$constraints"} "$@"
+    # This machine's pip.conf lists local indexes that are absent for most packages; pip warns
+    # once per package about each, which would bury the test output.
+    "$venv/bin/pip" install -q --disable-pip-version-check ${constraints:+-c "$constraints"} "$@" \
+        2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 }
 
 # The main suite: the package with every extra its tests use.
