@@ -18,10 +18,17 @@ from typing import Any, Callable
 import numpy as np
 
 from synrl.audit.observe import Observation, observe
+from synrl.registry import Registry
 from synrl.render.video import VideoError, read_frames
 
 Auditor = Callable[[dict[str, Any], list[Observation]], Any]
-_AUDITORS: dict[str, Auditor] = {}
+
+
+def _load_builtin() -> None:
+    import synrl.audit.tasks  # noqa: F401  (registers the built-in auditors)
+
+
+AUDITORS: Registry[Auditor] = Registry("auditor", loader=_load_builtin)
 
 
 class AuditError(Exception):
@@ -29,16 +36,13 @@ class AuditError(Exception):
 
 
 def register_auditor(task_id: str) -> Callable[[Auditor], Auditor]:
-    def decorator(fn: Auditor) -> Auditor:
-        _AUDITORS[task_id] = fn
-        return fn
-    return decorator
+    """Decorator registering the pixel auditor of ``task_id``."""
+    return AUDITORS.register(task_id)
 
 
 def auditor_for(task_id: str) -> Auditor | None:
-    import synrl.audit.tasks  # noqa: F401  (registers the built-in auditors)
-
-    return _AUDITORS.get(task_id)
+    """The auditor of ``task_id``, or None (reported as "unaudited", never as passed)."""
+    return AUDITORS.find(task_id)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from synrl.answers import canonical_item
+from synrl.registry import Registry
 
 __all__ = ["NAME_KINDS", "NameKind", "known_names", "mentioned_names", "register_names", "unknown_names"]
 
@@ -59,22 +60,18 @@ NAME_KINDS: dict[str, NameKind] = {
 }
 _LIST_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s+or\s+")
 
-_NAMERS: dict[str, Callable[[Record], Mapping[str, set[str]]]] = {}
+Namer = Callable[[Record], Mapping[str, set[str]]]
+NAMERS: Registry[Namer] = Registry("namer")
 
 
-def register_names(task_id: str):
+def register_names(task_id: str) -> Callable[[Namer], Namer]:
     """Decorator: ``fn(record) -> {kind: names}`` gives what a ``task_id`` record holds."""
-
-    def decorate(fn: Callable[[Record], Mapping[str, set[str]]]):
-        _NAMERS[task_id] = fn
-        return fn
-
-    return decorate
+    return NAMERS.register(task_id)
 
 
 def known_names(record: Record) -> dict[str, set[str]]:
     """Canonical names of each kind checked for ``record`` ({} when its task names nothing)."""
-    namer = _NAMERS.get(str(record.get("task")))
+    namer = NAMERS.find(str(record.get("task")))
     if namer is None:
         return {}
     return {kind: {NAME_KINDS[kind].canonical(n) for n in names} for kind, names in namer(record).items()}

@@ -105,5 +105,5 @@ def test_answer_values_are_balanced_per_template(task_id):
 
 
 def test_unknown_task_names_a_close_match():
-    with pytest.raises(TaskError, match="Did you mean 'rotation'"):
+    with pytest.raises(TaskError, match="did you mean 'rotation'"):
         get_task("rotaton")
