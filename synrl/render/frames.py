@@ -14,7 +14,7 @@ import numpy as np
 from synrl.render.canvas import Canvas, Sprite
 from synrl.registry import Registry
 from synrl.render.shapes import PALETTE
-from synrl.tasks.base import Simulation
+from synrl.scene import Simulation
 
 Renderer = Callable[[Simulation, Iterable[int]], Iterator[np.ndarray]]
 RENDERERS: Registry[Renderer] = Registry("renderer")

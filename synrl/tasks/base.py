@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 import numpy as np
 
-from synrl.render.shapes import PALETTE, shape_name
+from synrl.scene import Event, Simulation, Track, VideoSpec  # noqa: F401  (the task API)
 
 LETTERS = "ABCDEFGH"
 DIFFICULTY_LEVELS = (1, 2, 3, 4, 5)
@@ -21,104 +21,6 @@ DIFFICULTY_LEVELS = (1, 2, 3, 4, 5)
 
 class TaskError(ValueError):
     """Invalid task options or an impossible request."""
-
-
-@dataclass(frozen=True)
-class VideoSpec:
-    """Frame size and rate of the video to simulate; durations scale with `duration_scale`
-    (the SynRL paper doubles video length for its second RL round)."""
-
-    width: int = 448
-    height: int = 448
-    fps: int = 30
-    background: tuple[int, int, int] = (255, 255, 255)
-    wall: tuple[int, int, int] = (70, 70, 70)
-    duration_scale: float = 1.0
-
-    def frames_for(self, seconds: float) -> int:
-        return max(2, int(round(seconds * self.duration_scale * self.fps)))
-
-
-@dataclass
-class Track:
-    """One object's per-frame state. `x`, `y` are the centre (area centroid) in pixels, x to
-    the right and y downwards; `angle` is in degrees, counter-clockwise positive; `radius` is
-    the drawn size at scale 1."""
-
-    id: str
-    shape: str
-    color: str
-    radius: float
-    x: np.ndarray
-    y: np.ndarray
-    angle: np.ndarray
-    scale: np.ndarray
-    visible: np.ndarray
-    role: str = "distractor"
-    # Per-frame colour / shape names when they change during the clip (attribute changes);
-    # None means `color` / `shape` hold for every frame.
-    colors: list[str] | None = None
-    shapes: list[str] | None = None
-
-    @property
-    def rgb(self) -> tuple[int, int, int]:
-        return PALETTE[self.color]
-
-    def color_at(self, frame: int) -> str:
-        return self.colors[frame] if self.colors is not None else self.color
-
-    def shape_at(self, frame: int) -> str:
-        return self.shapes[frame] if self.shapes is not None else self.shape
-
-    @property
-    def name(self) -> str:
-        """How questions refer to the object: "red circle"."""
-        return f"{self.color} {shape_name(self.shape)}"
-
-    @classmethod
-    def still(cls, id: str, shape: str, color: str, radius: float, x: float, y: float,
-              num_frames: int, role: str = "distractor") -> "Track":
-        return cls(id, shape, color, radius, np.full(num_frames, float(x)),
-                   np.full(num_frames, float(y)), np.zeros(num_frames), np.ones(num_frames),
-                   np.ones(num_frames, dtype=bool), role)
-
-
-@dataclass
-class Event:
-    """A timeline entry. Times are seconds; the record adds ms and frame indices."""
-
-    type: str
-    start_s: float
-    end_s: float
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Simulation:
-    video: VideoSpec
-    num_frames: int
-    tracks: list[Track]
-    timeline: list[Event]
-    states: list[dict[str, Any]] = field(default_factory=list)
-    # Static scene geometry the renderer and the audit need (e.g. the arena rectangle).
-    scene: dict[str, Any] = field(default_factory=dict)
-    # Choices made while simulating that the question needs (not written to the record).
-    facts: dict[str, Any] = field(default_factory=dict)
-    # Name of the registered renderer that draws this simulation (synrl.render.frames).
-    renderer: str = "sprites"
-
-    def track(self, track_id: str) -> Track:
-        for track in self.tracks:
-            if track.id == track_id:
-                return track
-        raise KeyError(track_id)
-
-    @property
-    def duration_s(self) -> float:
-        return self.num_frames / self.video.fps
-
-    def frame_time(self, frame: int) -> float:
-        return frame / self.video.fps
 
 
 @dataclass
