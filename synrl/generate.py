@@ -25,8 +25,8 @@ from synrl.record import build_record, dumps, sample_id, sample_seed
 from synrl.render.frames import render_frames
 from synrl.render.shapes import parse_color
 from synrl.render.video import EncoderSettings, VideoWriter
-from synrl.tasks import get_task
-from synrl.tasks.base import Question, Simulation, Task, VideoSpec
+from synrl.suite import get_task
+from synrl.suite.base import Question, Simulation, Task, VideoSpec
 
 MANIFEST = "manifest.jsonl"
 DATASET_JSON = "dataset.json"

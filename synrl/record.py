@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from synrl import __version__
-from synrl.tasks.base import Event, Question, Simulation, Task, Track
+from synrl.suite.base import Event, Question, Simulation, Task, Track
 
 SPLITS = ("train", "val", "test")
 # Each split owns a disjoint range of sample seeds, so no held-out sample can ever coincide

@@ -81,7 +81,7 @@ def golden() -> dict[str, dict[str, str]]:
 
 
 def test_fixture_covers_every_task(golden):
-    from synrl.tasks import task_ids
+    from synrl.suite import task_ids
 
     assert sorted(SHORT_TERM + LONG_TERM) == sorted(task_ids())
     assert sorted(golden) == sorted(_case_key(c) for c in _cases())

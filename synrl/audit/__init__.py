@@ -19,16 +19,13 @@ import numpy as np
 
 from synrl.audit.observe import Observation, observe
 from synrl.registry import Registry
+from synrl.suite.registry import load_modules
 from synrl.render.video import VideoError, read_frames
 
 Auditor = Callable[[dict[str, Any], list[Observation]], Any]
 
 
-def _load_builtin() -> None:
-    import synrl.audit.tasks  # noqa: F401  (registers the built-in auditors)
-
-
-AUDITORS: Registry[Auditor] = Registry("auditor", loader=_load_builtin)
+AUDITORS: Registry[Auditor] = Registry("auditor", loader=lambda: load_modules("audit"))
 
 
 class AuditError(Exception):
@@ -132,7 +129,7 @@ def audit_reversed(record: dict[str, Any], identity: dict[str, Any]) -> SampleAu
     answer derived from those pixels is the task's declared reversed answer."""
     from synrl.config import VideoOptions
     from synrl.generate import SampleRequest, build_sample, write_video
-    from synrl.tasks import get_task
+    from synrl.suite import get_task
 
     task = get_task(record["task"])
     result = SampleAudit(record["id"], record["task"], "ok")

@@ -257,8 +257,8 @@ class Compositor:
 
 
 def render_board(sim: "Simulation", indices: Iterable[int]) -> Iterator[np.ndarray]:
-    """Renderer of every long-term task (registered as "board" by synrl.tasks.longterm; this
-    module imports nothing from synrl.tasks): the simulation's `facts["animation"]`."""
+    """Renderer of every long-term task (registered as "board" by synrl.suite._longterm.base; this
+    module imports nothing from synrl.suite): the simulation's `facts["animation"]`."""
     compositor = Compositor(sim.video.width, sim.video.height, sim.video.background,
                             sim.facts["animation"])
     for i in indices:

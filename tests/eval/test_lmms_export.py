@@ -9,7 +9,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from synrl.eval.cli import eval_app
+from synrl.cli.eval import eval_app
 from synrl.qa import answer_for
 from synrl.validate import load_dataset
 

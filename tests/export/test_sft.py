@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from synrl import qa
 from synrl.cot import write_grounded_cot
-from synrl.cot.cli import register
+from synrl.cli.cot import register
 from synrl.export import SFTConfig, SFTError, build_sft, general_count, load_general_qa
 from synrl.validate import load_dataset
 

@@ -8,6 +8,7 @@ from typing import Any
 from synrl.cot.grounded.base import WriterContext
 from synrl.qa import answer_for, format_completion
 from synrl.registry import Registry
+from synrl.suite.registry import load_modules
 
 #: A writer turns one record (through its context) into the text of the think block.
 Writer = Callable[[WriterContext], str]
@@ -21,21 +22,15 @@ class MissingWriterError(LookupError):
         self.task_ids = sorted(set(task_ids))
         listed = ", ".join(self.task_ids)
         super().__init__(
-            f"no grounded CoT writer for task(s): {listed}. Add a module under "
-            f"synrl/cot/grounded/ with a function decorated @register_writer(\"<task id>\") and "
-            f"import it in synrl/cot/grounded/__init__.py"
+            f"no grounded CoT writer for task(s): {listed}. Add a cot.py to the task's folder "
+            f"with a function decorated @register_writer(\"<task id>\") (docs/adding-a-task.md)"
         )
 
     def __str__(self) -> str:  # LookupError would print the message quoted
         return self.args[0]
 
 
-def _load_builtin() -> None:
-    # Importing the package imports every writer module, which registers itself.
-    import synrl.cot.grounded  # noqa: F401
-
-
-WRITERS: Registry[Writer] = Registry("grounded writer", loader=_load_builtin)
+WRITERS: Registry[Writer] = Registry("grounded writer", loader=lambda: load_modules("cot"))
 
 
 def register_writer(task_id: str) -> Callable[[Writer], Writer]:

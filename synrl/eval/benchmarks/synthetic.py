@@ -24,8 +24,8 @@ def _generate(root: Path, options: Mapping[str, str]) -> None:
 
     from synrl.config import GenerateConfig, VideoOptions
     from synrl.generate import DatasetError, generate
-    from synrl.tasks import task_ids
-    from synrl.tasks.base import TaskError
+    from synrl.suite import task_ids
+    from synrl.suite.base import TaskError
 
     tasks = [t for t in options.get("tasks", "").split(",") if t.strip()] or task_ids()
     try:

@@ -1,0 +1,109 @@
+"""Checks every registered task gets for free: determinism, variety, valid answers,
+consistent tracks and timeline, balanced letters and answer values."""
+
+from collections import Counter
+
+import pytest
+
+from synrl.config import VideoOptions
+from synrl.generate import SampleRequest, build_sample
+from synrl.suite import get_task, task_ids
+from synrl.suite.base import TaskError
+from synrl.validate import check_answer
+
+ALL = task_ids()
+
+
+def request(task_id, index, seed=0, difficulty=1, **video):
+    return SampleRequest(task_id, "train", seed, index, difficulty, ("mc", "open"),
+                         VideoOptions(**video))
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_same_request_same_record(task_id):
+    assert build_sample(request(task_id, 3)).record == build_sample(request(task_id, 3)).record
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_different_seeds_give_different_samples(task_id):
+    a = build_sample(request(task_id, 0, seed=1)).record
+    b = build_sample(request(task_id, 0, seed=2)).record
+    assert a["seed"] != b["seed"] and a["tracks"] != b["tracks"]
+
+
+@pytest.mark.parametrize("task_id", ALL)
+@pytest.mark.parametrize("difficulty", [1, 3, 5])
+def test_records_are_consistent(task_id, difficulty):
+    task = get_task(task_id)
+    for index in range(12):
+        record = build_sample(request(task_id, index, difficulty=difficulty)).record
+        assert record["family"] == task.family and record["primitive"] == task.primitive
+        assert check_answer(record) == []
+        n = record["video"]["num_frames"]
+        assert all(len(t[k]) == n for t in record["tracks"]
+                   for k in ("x", "y", "angle", "scale", "visible"))
+        duration = record["video"]["duration_ms"]
+        for event in record["timeline"]:
+            assert 0 <= event["start_ms"] <= event["end_ms"] <= duration
+            assert 0 <= event["start_frame"] <= event["end_frame"] < n
+        # Every object stays inside the frame.
+        for track in record["tracks"]:
+            assert min(track["x"]) >= 0 and max(track["x"]) < record["video"]["width"]
+            assert min(track["y"]) >= 0 and max(track["y"]) < record["video"]["height"]
+        if record["answer_type"] == "multiple_choice":
+            assert record["answer_text"] == record["options"][record["answer"]]
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_other_frame_sizes_and_rates(task_id):
+    record = build_sample(request(task_id, 1, width=320, height=240, fps=24)).record
+    assert record["video"]["fps"] == 24 and record["video"]["width"] == 320
+    assert max((max(t["y"]) for t in record["tracks"]), default=0) < 240
+
+
+@pytest.mark.parametrize("task_id", ALL)
+@pytest.mark.parametrize("difficulty", [1, 5])
+def test_tiny_videos_for_fast_training_tests(task_id, difficulty):
+    # Training and evaluation tests use 64x64 clips at 4 fps; every task must build them.
+    for index in range(4):
+        record = build_sample(request(task_id, index, difficulty=difficulty, width=64,
+                                      height=64, fps=4)).record
+        assert record["video"]["num_frames"] >= 8 and check_answer(record) == []
+
+
+def test_letters_within_five_points_of_uniform_over_400_questions():
+    letters: dict[int, Counter] = {}
+    count = 0
+    index = 0
+    while count < 400:
+        for task_id in ALL:
+            record = build_sample(request(task_id, index)).record
+            if record["answer_type"] == "multiple_choice":
+                letters.setdefault(len(record["options"]), Counter())[record["answer"]] += 1
+                count += 1
+        index += 1
+    for k, counter in letters.items():
+        total = sum(counter.values())
+        for letter in "ABCDEFGH"[:k]:
+            # Within 5 points of uniform, or one question for small groups (9 two-option
+            # questions cannot split evenly).
+            assert abs(counter[letter] - total / k) <= max(1, 0.05 * total), (k, counter)
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_answer_values_are_balanced_per_template(task_id):
+    by_template: dict[str, Counter] = {}
+    for index in range(200):
+        record = build_sample(request(task_id, index)).record
+        template = get_task(task_id).plan(index, 1).template.name
+        by_template.setdefault(template, Counter())[str(record["answer_value"])] += 1
+    for template, counter in by_template.items():
+        values = len(counter)
+        total = sum(counter.values())
+        assert values >= 2, template
+        assert max(counter.values()) / total - 1 / values <= 0.05, (template, counter)
+
+
+def test_unknown_task_names_a_close_match():
+    with pytest.raises(TaskError, match="did you mean 'rotation'"):
+        get_task("rotaton")
