@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from synrl.dataset import is_ordered
 from synrl.answers import (
     canonical_list,
     extract_answer,
@@ -103,7 +104,7 @@ def user_prompt(record: Mapping[str, Any]) -> str:
     options = format_options(record.get("options"))
     if options:
         parts.append("Options:\n" + options)
-    ordered = record.get("answer_ordered", True) is not False
+    ordered = is_ordered(record)
     parts.append(THINK_INSTRUCTION + " " + answer_instruction(record["answer_type"], ordered))
     return "\n".join(parts)
 
@@ -146,7 +147,7 @@ def answer_for(record: Mapping[str, Any]) -> str:
         # The question's own wording ("King of Spades") when it denotes the same list as the
         # canonical items ("KS"): an SFT target should answer in the words the question uses.
         wording = str(record.get("answer_text") or "")
-        ordered = record.get("answer_ordered", True) is not False
+        ordered = is_ordered(record)
         if wording and canonical_list(wording, ordered) == canonical_list(items, ordered):
             return wording
         return ", ".join(str(item) for item in items)
@@ -202,7 +203,7 @@ def parse_answer(completion: str, record: Mapping[str, Any], *, lenient: bool = 
     if kind == "yes_no":
         return parse_yes_no(text)
     if kind == "list":
-        items = canonical_list(text, record.get("answer_ordered", True) is not False)
+        items = canonical_list(text, is_ordered(record))
         return items or None
     if kind == "interval":
         return parse_interval(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from synrl import __version__
@@ -102,8 +101,3 @@ def build_record(task: Task, *, split: str, base_seed: int, index: int, seed: in
     }
     record.update(question.extra)
     return record
-
-
-def dumps(record: dict[str, Any]) -> str:
-    """One manifest line. Fixed separators and key order keep reruns byte-identical."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

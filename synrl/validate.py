@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synrl.generate import DATASET_JSON, MANIFEST, DatasetError, read_manifest
+from synrl.dataset import ANSWER_TYPES, DATASET_JSON, load_dataset
 from synrl.render.video import VideoError, probe
 
 RECORD_KEYS = ("id", "task", "family", "primitive", "seed", "difficulty", "version", "video",
@@ -17,7 +17,6 @@ RECORD_KEYS = ("id", "task", "family", "primitive", "seed", "difficulty", "versi
 VIDEO_KEYS = ("path", "fps", "num_frames", "width", "height", "duration_ms")
 EVENT_KEYS = ("type", "start_ms", "end_ms", "start_frame", "end_frame")
 TRACK_SERIES = ("x", "y", "angle", "scale", "visible")
-ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval")
 
 
 @dataclass
@@ -34,16 +33,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.dataset_errors
-
-
-def load_dataset(folder: Path) -> list[dict[str, Any]]:
-    """Records of a dataset folder; a clear error if it is not one."""
-    if not folder.is_dir():
-        raise DatasetError(f"{folder} is not a folder")
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        raise DatasetError(f"{folder} has no {MANIFEST}: not a synrl dataset")
-    return read_manifest(manifest)
 
 
 def check_answer(record: dict[str, Any]) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 
 from synrl.config import VideoOptions
 from synrl.generate import SampleRequest, build_sample, write_video
-from synrl.record import dumps
+from synrl.dataset import dumps
 
 FIXTURE = Path(__file__).parent / "data" / "golden.json"
 

@@ -84,7 +84,8 @@ def generate_command(
 ) -> None:
     """Generate (or resume) a dataset: MP4s, manifest.jsonl and dataset.json."""
     from synrl.config import GenerateConfig, VideoOptions
-    from synrl.generate import DatasetError, generate
+    from synrl.dataset import DatasetError
+    from synrl.generate import generate
     from synrl.suite import task_ids
     from synrl.suite.base import TaskError
 
@@ -141,7 +142,7 @@ def _write_cot(folder: Path) -> None:
 
 def _write_previews(folder: Path, per_task: int) -> None:
     from synrl.preview import write_preview
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     seen: dict[str, int] = {}
     for record in load_dataset(folder):
@@ -155,7 +156,7 @@ def _write_previews(folder: Path, per_task: int) -> None:
 def validate_command(folder: Path = typer.Argument(..., help="dataset folder"),
                      no_decode: bool = typer.Option(False, help="skip decoding the videos")) -> None:
     """Check records against their videos; exit 1 on any failure."""
-    from synrl.generate import DatasetError
+    from synrl.dataset import DatasetError
     from synrl.validate import validate
 
     try:
@@ -199,8 +200,8 @@ def audit_command(
 ) -> None:
     """Re-derive every answer from the decoded pixels and compare with the records."""
     from synrl.audit import AuditSummary
-    from synrl.generate import DatasetError
-    from synrl.validate import load_dataset
+    from synrl.dataset import DatasetError
+    from synrl.dataset import load_dataset
 
     try:
         records = load_dataset(folder)
@@ -263,10 +264,10 @@ def preview_command(
     frames: int = typer.Option(8, help="frames on the sheet"),
 ) -> None:
     """Write a contact sheet (frames with timestamps, question, options, answer)."""
-    from synrl.generate import DatasetError
+    from synrl.dataset import DatasetError
     from synrl.preview import write_preview
     from synrl.render.video import VideoError
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     if target.suffix == ".mp4":
         folder, id = target.parent.parent, id or target.stem

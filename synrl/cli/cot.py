@@ -109,7 +109,7 @@ def cot_command(
     --config) it runs generate / verify / reflect / polish over OpenAI-compatible
     endpoints, resumably, into FOLDER/cot_model.jsonl plus a .summary.json.
     """
-    from synrl.generate import DatasetError
+    from synrl.dataset import DatasetError
 
     model_path = config is not None or generator_model is not None
     if not model_path:
@@ -192,7 +192,7 @@ def sft_data_command(
 ) -> None:
     """Build the SFT mixture: synthetic samples with CoT targets plus answer-only general QA."""
     from synrl.export.sft import SFTConfig, SFTError, build_sft
-    from synrl.generate import DatasetError
+    from synrl.dataset import DatasetError
 
     try:
         config = SFTConfig(folder=folder, out=out or folder / "sft.jsonl", cot=cot or None, general=general,

@@ -34,7 +34,7 @@ from synrl.cot import prompts
 from synrl.llm.cache import ResponseCache
 from synrl.cot.check import CheckConfig, check_cot
 from synrl.llm import ChatClient, ChatError, EndpointConfig, FatalEndpointError, RetryPolicy
-from synrl.cot.jsonl import JsonlAppender, atomic_write_json, iter_jsonl
+from synrl.dataset import JsonlAppender, atomic_write_json, iter_jsonl
 from synrl.cot.media import media_parts
 from synrl.rewards import accuracy_reward
 
@@ -356,7 +356,7 @@ def _summary(lines: list[dict[str, Any]], selected: int, errors: Counter, error_
 
 async def _run(folder: Path, config: LoopConfig, out: Path, cache_path: Path,
                on_progress: Callable[[int, int], None] | None) -> dict[str, Any]:
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     started = time.monotonic()
     records = load_dataset(folder)

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from synrl import qa
 from synrl.cot.dataset import GROUNDED_COT, load_cot
-from synrl.cot.jsonl import atomic_write_jsonl
+from synrl.dataset import atomic_write_jsonl, atomic_write_text
 from synrl.cot.loop import MODEL_COT
 
 __all__ = ["SFTConfig", "SFTError", "SFTResult", "build_sft", "general_count", "load_general_qa"]
@@ -156,7 +156,7 @@ def _video_r1_row(item: dict[str, Any], problem_id: int, path: str) -> dict[str,
 
 def build_sft(config: SFTConfig) -> SFTResult:
     """Build the mixture and write it; deterministic for a given config and inputs."""
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     folder = config.folder
     cot_files = config.cot or [p for p in (folder / MODEL_COT, folder / GROUNDED_COT) if p.is_file()]
@@ -211,10 +211,7 @@ def build_sft(config: SFTConfig) -> SFTResult:
     if config.video_r1_out is not None:
         r1_rows = [_video_r1_row(item, n, _video_path(_video_file(item, folder), config.video_r1_out, config.paths))
                    for n, item in enumerate(mixture, 1)]
-        config.video_r1_out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = config.video_r1_out.with_name(f".{config.video_r1_out.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(r1_rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, config.video_r1_out)
+        atomic_write_text(config.video_r1_out, json.dumps(r1_rows, ensure_ascii=False, indent=1) + "\n")
 
     by_task: dict[str, int] = {}
     sources: dict[str, int] = {}

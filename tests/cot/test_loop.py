@@ -20,9 +20,9 @@ from synrl.cot import prompts
 from synrl.cot.check import check_cot
 from synrl.llm import FatalEndpointError, RetryPolicy
 from synrl.cot.grounded import grounded_cot
-from synrl.cot.jsonl import iter_jsonl
+from synrl.dataset import iter_jsonl
 from synrl.cot.loop import LoopConfig, RoleConfig, run_model_cot
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 from tests.cot.fake_openai import FakeChatServer, Reply, all_text, last_user_text
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from synrl.cli.eval import eval_app
 from synrl.qa import answer_for
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 
 class _TaskLoader(yaml.SafeLoader):

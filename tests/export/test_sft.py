@@ -14,7 +14,7 @@ from synrl import qa
 from synrl.cot import write_grounded_cot
 from synrl.cli.cot import register
 from synrl.export import SFTConfig, SFTError, build_sft, general_count, load_general_qa
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 VIDEO_R1_KEYS = {"problem_id", "problem", "data_type", "problem_type", "options", "process", "solution", "path",
                  "data_source"}
