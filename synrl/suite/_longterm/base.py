@@ -147,12 +147,12 @@ def choice_question(plan: Plan, rng: np.random.Generator, text: str, correct: st
 
 
 def number_question(text: str, value: int, query: dict[str, Any]) -> Question:
-    return Question(text + " Answer with a number.", "number", int(value), str(int(value)), None,
+    return Question(text, "number", int(value), str(int(value)), None,
                     query, int(value))
 
 
 def yes_no_question(text: str, value: str, query: dict[str, Any]) -> Question:
-    return Question(text + " Answer yes or no.", "yes_no", value, value, None, query, value)
+    return Question(text, "yes_no", value, value, None, query, value)
 
 
 def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[str, Any],

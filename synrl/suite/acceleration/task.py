@@ -196,8 +196,7 @@ class Acceleration(Task):
                             {"kind": "change_onset", "object": "obj0", "grid_s": round(step, 4)},
                             round(start, 2))
         value = [round(start, 2), round(end, 2)]
-        text = (f"During which time interval does the {name} {verb}? Answer with the start "
-                "and end times in seconds.")
+        text = f"During which time interval does the {name} {verb}?"
         return Question(text, "interval", value, f"{value[0]:.1f} - {value[1]:.1f} s", None,
                         {"kind": "change_interval", "object": "obj0", "grid_s": round(step, 4)},
                         value)

@@ -294,7 +294,7 @@ class AttributeChange(Task):
             value = "yes" if grew else "no"
             text = str(rng.choice([
                 f"Is the {target.name} bigger at the end of the video than at the start?",
-                f"Does the {target.name} end up larger than it started?"])) + " Answer yes or no."
+                f"Does the {target.name} end up larger than it started?"]))
             return Question(text, "yes_no", value, value, None, query, value)
 
         count = len(sequence) - 1
@@ -310,7 +310,7 @@ class AttributeChange(Task):
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             count)
-        return Question(text + " Answer with a number.", "number", count, str(count), None,
+        return Question(text, "number", count, str(count), None,
                         query, count)
 
     def reversed_answer(self, record: dict) -> Any:

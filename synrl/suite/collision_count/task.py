@@ -157,7 +157,7 @@ class CollisionCount(Task):
                 template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             value)
-        return Question(text + " Answer with a number.", "number", value, str(value), None,
+        return Question(text, "number", value, str(value), None,
                         query, value)
 
     def reversed_answer(self, record: dict) -> Any:

@@ -123,8 +123,8 @@ class Direction(Task):
             return Question(text, "multiple_choice", letter, options[letter], options,
                             {"kind": "path", "object": "obj0"}, list(legs))
         if template.name == "path_open":
-            text = (f"In which directions does the {name} move, in order? Answer with the "
-                    "directions (up, down, left, right) separated by commas.")
+            text = (f"In which directions does the {name} move, in order? Name each as up, "
+                    "down, left or right.")
             return Question(text, "list", list(legs), ", ".join(legs), None,
                             {"kind": "path", "object": "obj0"}, list(legs),
                             extra={"answer_ordered": True})

@@ -343,7 +343,7 @@ class Distance(Task):
         text = str(rng.choice([
             f"Are the {a} and the {b} closer together when the motion stops than at the start?",
             f"Do the {a} and the {b} end up closer to each other than they began?"]))
-        return Question(text + " Answer yes or no.", "yes_no", value, value, None, query, value)
+        return Question(text, "yes_no", value, value, None, query, value)
 
     def reversed_answer(self, record: dict) -> Any:
         # Backwards the start and the end swap: the extreme pair of the other moment, and

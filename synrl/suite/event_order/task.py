@@ -195,8 +195,7 @@ class EventOrder(Task):
                             query | {"ask": "order"}, value)
         answer = canonical_list([names[i] for i in order], ordered=True)
         example = "circle, square" if kind == "change" else "red circle, blue square"
-        text += (f" List only the {noun} that {VERB[kind]}, in order, separated by commas "
-                 f"(for example: {example}).")
+        text += f" List only the {noun} that {VERB[kind]}, in order (for example: {example})."
         return Question(text, "list", answer, ", ".join(answer), None,
                         query | {"ask": "order"}, value, extra={"answer_ordered": True})
 

@@ -209,7 +209,7 @@ class MotionCount(Task):
                 plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             value)
-        return Question(text + " Answer with a number.", "number", value, str(value), None,
+        return Question(text, "number", value, str(value), None,
                         query, value)
 
     def reversed_answer(self, record: dict) -> Any:

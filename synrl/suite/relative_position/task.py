@@ -265,7 +265,7 @@ class RelativePosition(Task):
             text = str(rng.choice([
                 f"Do the {subject} and the {reference} pass each other during the video?",
                 f"Does one of the {subject} and the {reference} get past the other, so that "
-                "they swap sides?"])) + " Answer yes or no."
+                "they swap sides?"]))
             return Question(text, "yes_no", value, value, None, query, value)
         if template.name == "relation_change":
             text = str(rng.choice([

@@ -110,7 +110,7 @@ class Rotation(Task):
                             {"kind": "spin_direction", "object": "obj0"}, spin)
         if template.name == "spins_clockwise":
             value = "yes" if spin == "clockwise" else "no"
-            text = f"Does the {name} rotate clockwise? Answer yes or no."
+            text = f"Does the {name} rotate clockwise?"
             return Question(text, "yes_no", value, value, None,
                             {"kind": "spins_clockwise", "object": "obj0"}, value)
         text = str(rng.choice([f"How many full turns does the {name} make?",
@@ -122,7 +122,7 @@ class Rotation(Task):
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             turns)
-        return Question(text + " Answer with a number.", "number", turns, str(turns), None,
+        return Question(text, "number", turns, str(turns), None,
                         query, turns)
 
     def reversed_answer(self, record: dict) -> Any:

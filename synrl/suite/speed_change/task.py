@@ -95,7 +95,7 @@ class SpeedChange(Task):
         value = "yes" if trend == "accelerating" else "no"
         text = str(rng.choice([
             f"Is the {name} moving faster at the end of the video than at the beginning?",
-            f"Does the {name} speed up over the course of the video?"])) + " Answer yes or no."
+            f"Does the {name} speed up over the course of the video?"]))
         return Question(text, "yes_no", value, value, None,
                         {"kind": "faster_at_end", "object": "obj0"}, value)
 

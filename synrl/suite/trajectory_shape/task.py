@@ -225,12 +225,12 @@ class TrajectoryShape(Task):
             text = str(rng.choice([
                 f"Does the {name} come back to the point where it started?",
                 f"Is the path of the {name} a closed loop that returns to its starting "
-                "point?"])) + " Answer yes or no."
+                "point?"]))
             return Question(text, "yes_no", value, value, None,
                             {"kind": "returns_to_start", "object": "obj0"}, value)
         value = "yes" if shape == "line" else "no"
         text = str(rng.choice([f"Does the {name} move along a straight line?",
-                               f"Is the path of the {name} straight?"])) + " Answer yes or no."
+                               f"Is the path of the {name} straight?"]))
         return Question(text, "yes_no", value, value, None,
                         {"kind": "straight_path", "object": "obj0"}, value)
 

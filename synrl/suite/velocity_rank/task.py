@@ -160,15 +160,15 @@ class VelocityRank(Task):
             a, b = sim.facts["pair"]
             query = {"kind": "faster", "objects": [a, b]}
             value = answer_from_speeds(query, speeds)
-            text = f"Is the {names[a]} moving faster than the {names[b]}? Answer yes or no."
+            text = f"Is the {names[a]} moving faster than the {names[b]}?"
             return Question(text, "yes_no", value, value, None, query, value)
         query = {"kind": "speed_ranking", "objects": ids}
         order = answer_from_speeds(query, speeds)
         text = "Order the objects from fastest to slowest."
         if template.name == "ranking_open":
             answer = canonical_list([names[i] for i in order])
-            return Question(text + " Answer with their names (colour and shape) separated by "
-                            "commas.", "list", answer, ", ".join(answer), None, query, order,
+            return Question(text + " Name each by its colour and shape.", "list", answer,
+                            ", ".join(answer), None, query, order,
                             extra={"answer_ordered": True})
         # Any other order is a plausible misreading; drawing them at random gives the right
         # order no structural tell (such as being the one order close to all the others).
