@@ -13,7 +13,9 @@ strings are snapshot-tested (``tests/test_qa.py``): changing one is a deliberate
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from synrl.dataset import is_ordered
@@ -34,8 +36,14 @@ __all__ = [
     "ANSWER_INSTRUCTIONS",
     "SYSTEM_PROMPT",
     "THINK_INSTRUCTION",
+    "Blocks",
+    "answer_block",
     "answer_for",
     "answer_instruction",
+    "chat_messages",
+    "follows_format",
+    "parse_blocks",
+    "think_block",
     "canonical_list",
     "extract_answer",
     "format_completion",
@@ -159,29 +167,105 @@ def answer_for(record: Mapping[str, Any]) -> str:
     return str(record.get("answer_text") or answer)
 
 
-def format_completion(think: str, answer: str) -> str:
-    """``<think>think</think><answer>answer</answer>``, both parts stripped."""
-    return f"<think>{think.strip()}</think><answer>{answer.strip()}</answer>"
+# ------------------------------------------------------------- the completion format
+#
+# One parser of the ``<think>...</think><answer>...</answer>`` template serves the CoT
+# checker (:func:`split_completion`), the format reward (:func:`follows_format`) and the
+# SFT export. Tags are matched case-insensitively everywhere, as the accuracy reward's
+# :func:`synrl.answers.extract_answer` already did: a model that writes ``<Answer>`` has its
+# answer read, so the format reward accepts it too rather than scoring the content and
+# punishing the case. Writers always emit the lower-case tags of the prompt.
+
+THINK_OPEN, THINK_CLOSE, ANSWER_OPEN, ANSWER_CLOSE = "<think>", "</think>", "<answer>", "</answer>"
+_TAG = re.compile(r"<(/?)(think|answer)>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A completion cut at its four tags: the two blocks and the text around them."""
+
+    before: str
+    think: str
+    between: str
+    answer: str
+    after: str
+
+
+def parse_blocks(completion: str) -> Blocks | None:
+    """The blocks of a completion holding exactly one think block followed by exactly one
+    answer block (each tag once, in order), else ``None``. Linear in the input: a regular
+    expression with lazy groups over the whole text would be quadratic on adversarial input.
+    """
+    if not isinstance(completion, str):
+        return None
+    found: dict[str, list[re.Match[str]]] = {}
+    for tag in _TAG.finditer(completion):
+        found.setdefault(tag.group(1) + tag.group(2).lower(), []).append(tag)
+    if sorted(found) != ["/answer", "/think", "answer", "think"] or any(len(v) != 1 for v in found.values()):
+        return None
+    t_open, t_close = found["think"][0], found["/think"][0]
+    a_open, a_close = found["answer"][0], found["/answer"][0]
+    if not (t_open.end() <= t_close.start() and t_close.end() <= a_open.start()
+            and a_open.end() <= a_close.start()):
+        return None
+    return Blocks(completion[: t_open.start()], completion[t_open.end() : t_close.start()],
+                  completion[t_close.end() : a_open.start()], completion[a_open.end() : a_close.start()],
+                  completion[a_close.end() :])
 
 
 def split_completion(completion: str) -> tuple[str, str] | None:
     """``(think, answer)`` of a completion holding exactly one of each block, else ``None``.
 
     Text around the blocks is ignored, so a chain a model wrapped in prose can still be
-    reduced to its two parts (the format reward, stricter, judges the whole string).
+    reduced to its two parts (:func:`follows_format`, stricter, judges the whole string).
     """
-    if not isinstance(completion, str):
-        return None
-    for tag in ("<think>", "</think>", "<answer>", "</answer>"):
-        if completion.count(tag) != 1:
-            return None
-    think_start = completion.index("<think>") + len("<think>")
-    think_end = completion.index("</think>")
-    answer_start = completion.index("<answer>") + len("<answer>")
-    answer_end = completion.index("</answer>")
-    if not think_start <= think_end < answer_start <= answer_end:
-        return None
-    return completion[think_start:think_end].strip(), completion[answer_start:answer_end].strip()
+    blocks = parse_blocks(completion)
+    return None if blocks is None else (blocks.think.strip(), blocks.answer.strip())
+
+
+def follows_format(completion: str) -> bool:
+    """Whether ``completion`` is exactly ``<think>...</think><answer>...</answer>``.
+
+    Whitespace may surround the blocks; each tag appears exactly once (so repeated and
+    nested blocks fail), the think block may be empty but the answer may not, and nothing
+    but whitespace may stand before, between or after the blocks.
+    """
+    blocks = parse_blocks(completion)
+    return (blocks is not None and not blocks.before.strip() and not blocks.between.strip()
+            and not blocks.after.strip() and bool(blocks.answer.strip()))
+
+
+def think_block(think: str) -> str:
+    """``<think>think</think>``."""
+    return f"{THINK_OPEN}{think}{THINK_CLOSE}"
+
+
+def answer_block(answer: str) -> str:
+    """``<answer>answer</answer>``."""
+    return f"{ANSWER_OPEN}{answer}{ANSWER_CLOSE}"
+
+
+def format_completion(think: str, answer: str) -> str:
+    """``<think>think</think><answer>answer</answer>``, both parts stripped."""
+    return think_block(think.strip()) + answer_block(answer.strip())
+
+
+# ------------------------------------------------------------------- chat messages
+
+def chat_messages(prompt: str, media: Sequence[Mapping[str, Any]] = (), *,
+                  system: str | None = SYSTEM_PROMPT,
+                  target: str | None = None) -> list[dict[str, Any]]:
+    """The chat of one sample, as SFT, GRPO and evaluation send it: the system prompt
+    (unless ``system`` is None), the user turn (``media`` content parts, e.g. ``{"type":
+    "video", "video": path}``, then ``prompt``), and the assistant's ``target`` when given
+    (SFT). Content is always a list of typed parts."""
+    messages: list[dict[str, Any]] = []
+    if system is not None:
+        messages.append({"role": "system", "content": [{"type": "text", "text": system}]})
+    messages.append({"role": "user", "content": [*map(dict, media), {"type": "text", "text": prompt}]})
+    if target is not None:
+        messages.append({"role": "assistant", "content": [{"type": "text", "text": target}]})
+    return messages
 
 
 def parse_answer(completion: str, record: Mapping[str, Any], *, lenient: bool = False) -> Any:

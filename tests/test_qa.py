@@ -164,3 +164,23 @@ def test_parsers_are_the_ones_of_synrl_answers():
     for name in ("extract_answer", "parse_choice", "parse_number", "parse_yes_no", "parse_interval",
                  "canonical_list", "lists_match", "split_list", "normalize_text", "numbers_match"):
         assert getattr(qa, name) is getattr(answers, name)
+
+
+def test_one_parser_for_checker_reward_and_export():
+    text = "Well: <think> a </think>\n<ANSWER> B </ANSWER>"
+    blocks = qa.parse_blocks(text)
+    assert blocks is not None and (blocks.before, blocks.think, blocks.answer) == ("Well: ", " a ", " B ")
+    assert qa.split_completion(text) == ("a", "B")
+    assert not qa.follows_format(text)  # text before the think block
+    assert qa.follows_format(text.removeprefix("Well: "))
+    assert qa.parse_blocks("<answer>B</answer><think>a</think>") is None
+    assert qa.format_completion(" a ", " B ") == qa.think_block("a") + qa.answer_block("B")
+
+
+def test_chat_messages_for_sft_grpo_and_eval():
+    video = {"type": "video", "video": "v.mp4"}
+    sft = qa.chat_messages("Q?", [video], target="<think>t</think><answer>A</answer>")
+    assert [m["role"] for m in sft] == ["system", "user", "assistant"]
+    assert sft[0]["content"] == [{"type": "text", "text": qa.SYSTEM_PROMPT}]
+    assert sft[1]["content"] == [video, {"type": "text", "text": "Q?"}]
+    assert [m["role"] for m in qa.chat_messages("Q?", [video], system=None)] == ["user"]

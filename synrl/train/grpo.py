@@ -300,7 +300,7 @@ def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str]
     from datasets import Dataset
 
     from synrl.dataset import manifest_path, read_manifest
-    from synrl.qa import SYSTEM_PROMPT, user_prompt
+    from synrl.qa import SYSTEM_PROMPT, chat_messages, user_prompt
     from synrl.rewards.ground_truth import GROUND_TRUTH_KEYS
 
     path = Path(data)
@@ -314,11 +314,8 @@ def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str]
             continue
         video = str(root / r["video"]["path"])
         rows.append({
-            "prompt": [
-                {"role": "system", "content": [{"type": "text", "text": SYSTEM_PROMPT}]},
-                {"role": "user", "content": [{"type": "video", "video": video},
-                                             {"type": "text", "text": user_prompt(r)}]},
-            ],
+            "prompt": chat_messages(user_prompt(r), [{"type": "video", "video": video}],
+                                    system=SYSTEM_PROMPT),
             "uid": r["id"],
             "task": r["task"],
             # One JSON column: Arrow cannot hold answers whose type changes by row.
