@@ -41,6 +41,9 @@ def _root(task_path: list[Path] = typer.Option(
     """Synthetic videos, grounded CoT and verifiable rewards for temporal reasoning."""
     from synrl.suite.registry import TASK_PATH_ENV
 
+    missing = [str(p) for p in task_path if not p.is_dir()]
+    if missing:
+        _fail(f"--task-path {missing[0]} is not a folder")
     if task_path:
         # Through the environment so that worker processes discover the same tasks.
         known = [p for p in os.environ.get(TASK_PATH_ENV, "").split(os.pathsep) if p]

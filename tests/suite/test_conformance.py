@@ -107,3 +107,41 @@ def test_answer_values_are_balanced_per_template(task_id):
 def test_unknown_task_names_a_close_match():
     with pytest.raises(TaskError, match="did you mean 'rotation'"):
         get_task("rotaton")
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_every_task_has_an_auditor_a_grounded_writer_and_a_namer(task_id):
+    """A task folder is complete: audit.py, cot.py with its writer and its namer (a task
+    without one is an error, never a skipped check)."""
+    from synrl.audit import AUDITORS
+    from synrl.cot.grounded import grounded_cot
+    from synrl.cot.grounded.registry import WRITERS
+    from synrl.cot.names import NAME_KINDS, known_names
+    from synrl.qa import follows_format
+
+    assert task_id in AUDITORS.names(), f"{task_id} has no audit.py registering an auditor"
+    assert task_id in WRITERS.names(), f"{task_id} has no cot.py registering a grounded writer"
+    record = build_sample(request(task_id, 0)).record
+    assert set(known_names(record)) <= set(NAME_KINDS)
+    assert follows_format(grounded_cot(record))
+
+
+def test_a_record_of_an_unknown_task_has_no_namer():
+    from synrl.cot.names import known_names
+    from synrl.registry import RegistryError
+
+    with pytest.raises(RegistryError, match="unknown namer 'made_up'"):
+        known_names({"task": "made_up"})
+
+
+@pytest.mark.parametrize("task_id", ALL)
+def test_a_64x64_clip_encodes_and_decodes(task_id, tmp_path):
+    from synrl.generate import write_video
+    from synrl.render.video import probe
+
+    options = VideoOptions(width=64, height=64, fps=4, preset="ultrafast")
+    built = build_sample(SampleRequest(task_id, "train", 0, 1, 1, ("mc", "open"), options))
+    path = tmp_path / "clip.mp4"
+    write_video(built.sim, path, options)
+    info = probe(path)
+    assert (info.width, info.height, info.num_frames) == (64, 64, built.record["video"]["num_frames"])
