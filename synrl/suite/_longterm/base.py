@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -77,6 +77,27 @@ class Story:
         if step == self.n:
             return "at the end of the video"
         return f"right after the {ordinal(step)} {noun}"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What every question template of a long-term task starts from: the story, the plan,
+    the planned answer (`want`), the task's preface (`pre`), and the hidden step with the
+    words that name its moment (`when`)."""
+
+    story: Story
+    plan: Plan
+    rng: np.random.Generator
+    difficulty: int
+    want: Any
+    pre: str
+    step: int
+    when: str
+
+    @property
+    def name(self) -> str:
+        """The template's name."""
+        return self.plan.template.name
 
 
 def ordinal(n: int) -> str:
@@ -206,6 +227,8 @@ class LongTermTask(Task):
 
     family = "long_term"
     option_choices = LONG_TERM_OPTIONS
+    # How questions name one step ("right after the 3rd operation").
+    step_noun: ClassVar[str] = "operation"
     # Operation count at difficulty 1 and 5 (before the curriculum doubling).
     ops_easy: int = 3
     ops_hard: int = 12
@@ -235,9 +258,22 @@ class LongTermTask(Task):
         """Plausible wrong versions of `op` (a wrong swap, the wrong end of the pile...)."""
         return []
 
+    def preface(self, story: Story) -> str:
+        """The sentence before every question: what the video shows and hides."""
+        raise NotImplementedError
+
     def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
              difficulty: int) -> Question | None:
-        raise NotImplementedError
+        """The question of `plan`'s template about `story`, or None when this story cannot
+        carry the planned answer (the engine draws another story). Dispatches to the task's
+        `ask_<template name>` method with an :class:`Ask` context."""
+        method = getattr(self, f"ask_{plan.template.name}", None)
+        if method is None:
+            raise TaskError(f"{self.id}: template {plan.template.name!r} has no "
+                            f"ask_{plan.template.name} method")
+        step = story.hidden_step
+        return method(Ask(story, plan, rng, difficulty, self.planned(plan), self.preface(story),
+                          step, story.when(step, self.step_noun)))
 
     def stage(self, story: Story, schedule: Schedule, video: VideoSpec, difficulty: int,
               rng: np.random.Generator) -> tuple[list[Track], dict[str, Any], Animation]:

@@ -19,7 +19,7 @@ from synrl.render.boards import Item, arc_point, ease, ink_for, odd
 from synrl.render.shapes import PALETTE
 from synrl.render.tabletop import HALO_GAP
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.suite._longterm.base import (LongTermTask, Schedule, Story, choice_question,
+from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                   frame_size_scale, list_question,
                                   number_question, stable_track, yes_no_question)
 from synrl.suite.registry import register
@@ -205,82 +205,89 @@ class Cards(LongTermTask):
         return ("The pile is changed while the cards are face down; the cards are shown face "
                 "up only at the end.")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
-        step = story.hidden_step
-        when = story.when(step)
-        if name in ("pile", "pile_open"):
-            pile = story.states[step]
-            query = {"kind": "pile", "step": step, "mode": story.mode}
-            text = f"{pre} Which cards are in the pile {when}, listed from top to bottom?"
-            if name == "pile_open":
-                return list_question(text, list(pile), True, query, pile_text(pile))
+    def ask_pile(self, ask: Ask) -> Question | None:
+        """Templates pile, pile_open."""
+        name, pre, step, when = ask.name, ask.pre, ask.step, ask.when
+        story, plan, rng = ask.story, ask.plan, ask.rng
+        pile = story.states[step]
+        query = {"kind": "pile", "step": step, "mode": story.mode}
+        text = f"{pre} Which cards are in the pile {when}, listed from top to bottom?"
+        if name == "pile_open":
+            return list_question(text, list(pile), True, query, pile_text(pile))
 
-            def answer(s: Story):
-                return s.states[s.hidden_step]
-            # The number of face-down cards is always visible, so piles of the true size
-            # come first; other sizes only fill up.
-            wrong = sorted(self.distractor_values(story, answer, rng),
-                           key=lambda w: len(w) != len(pile))
-            return choice_question(plan, rng, text, pile_text(pile),
-                                   [pile_text(w) for w in wrong], query, list(pile))
+        def answer(s: Story):
+            return s.states[s.hidden_step]
+        # The number of face-down cards is always visible, so piles of the true size
+        # come first; other sizes only fill up.
+        wrong = sorted(self.distractor_values(story, answer, rng),
+                       key=lambda w: len(w) != len(pile))
+        return choice_question(plan, rng, text, pile_text(pile),
+                               [pile_text(w) for w in wrong], query, list(pile))
 
-        if name == "card_position":
-            hidden, shown = story.states[step], story.states[story.visible_step]
-            if len(hidden) < 4 or len(hidden) < want:
-                return None
-            card = hidden[want - 1]
-            if card not in shown:
-                return None
-            query = {"kind": "position", "card": card, "step": step, "mode": story.mode}
-            text = (f"{pre} Counting from the top of the pile (the top card is 1), where is the "
-                    f"{card_name(card)} {when}?")
+    ask_pile_open = ask_pile
 
-            return self.count_choice(plan, rng, difficulty, text, want, query)
+    def ask_card_position(self, ask: Ask) -> Question | None:
+        """Template card_position."""
+        want, pre, step, when = ask.want, ask.pre, ask.step, ask.when
+        story, plan, rng, difficulty = ask.story, ask.plan, ask.rng, ask.difficulty
+        hidden, shown = story.states[step], story.states[story.visible_step]
+        if len(hidden) < 4 or len(hidden) < want:
+            return None
+        card = hidden[want - 1]
+        if card not in shown:
+            return None
+        query = {"kind": "position", "card": card, "step": step, "mode": story.mode}
+        text = (f"{pre} Counting from the top of the pile (the top card is 1), where is the "
+                f"{card_name(card)} {when}?")
 
-        if name == "position_after":
-            if story.n < 2:
-                return None
-            k = int(rng.integers(1, story.n))
-            pile = story.states[k]
-            if len(pile) < want:
-                return None
-            card = pile[want - 1]
-            query = {"kind": "position", "card": card, "step": k, "mode": "history"}
-            text = (f"{pre} Counting from the top of the pile (the top card is 1), where was the "
-                    f"{card_name(card)} {story.when(k)}?")
-            return number_question(text, want, query)
+        return self.count_choice(plan, rng, difficulty, text, want, query)
 
-        if name == "ever_top":
-            shown = story.states[story.visible_step]
-            candidates = [c for c in shown[1:]]
-            if not candidates:
-                return None
-            card = str(rng.choice(candidates))
-            was_top = any(s and s[0] == card for s in story.states)
-            if ("yes" if was_top else "no") != want:
-                return None
-            query = {"kind": "ever_top", "card": card, "mode": "history"}
-            text = (f"{pre} At any moment of the video, was the {card_name(card)} the top card "
-                    "of the pile?")
-            return yes_no_question(text, want, query)
+    def ask_position_after(self, ask: Ask) -> Question | None:
+        """Template position_after."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        if story.n < 2:
+            return None
+        k = int(rng.integers(1, story.n))
+        pile = story.states[k]
+        if len(pile) < want:
+            return None
+        card = pile[want - 1]
+        query = {"kind": "position", "card": card, "step": k, "mode": "history"}
+        text = (f"{pre} Counting from the top of the pile (the top card is 1), where was the "
+                f"{card_name(card)} {story.when(k)}?")
+        return number_question(text, want, query)
 
-        if name == "times_handled":
-            seen = sorted({c for s in story.states for c in s})
-            rng.shuffle(seen)
-            counts = {c: handled_count(story, c) for c in seen}
-            matching = [c for c in seen if counts[c] == want]
-            if not matching:
-                return None
-            card = matching[0]
-            query = {"kind": "times_handled", "card": card, "mode": "counting"}
-            text = (f"{pre} How many operations picked up the {card_name(card)} (to draw it, "
-                    "insert it, move it or swap it)?")
-            return self.count_choice(plan, rng, difficulty, text, want, query)
-        raise ValueError(name)
+    def ask_ever_top(self, ask: Ask) -> Question | None:
+        """Template ever_top."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        shown = story.states[story.visible_step]
+        candidates = [c for c in shown[1:]]
+        if not candidates:
+            return None
+        card = str(rng.choice(candidates))
+        was_top = any(s and s[0] == card for s in story.states)
+        if ("yes" if was_top else "no") != want:
+            return None
+        query = {"kind": "ever_top", "card": card, "mode": "history"}
+        text = (f"{pre} At any moment of the video, was the {card_name(card)} the top card "
+                "of the pile?")
+        return yes_no_question(text, want, query)
+
+    def ask_times_handled(self, ask: Ask) -> Question | None:
+        """Template times_handled."""
+        want, pre, story, plan = ask.want, ask.pre, ask.story, ask.plan
+        rng, difficulty = ask.rng, ask.difficulty
+        seen = sorted({c for s in story.states for c in s})
+        rng.shuffle(seen)
+        counts = {c: handled_count(story, c) for c in seen}
+        matching = [c for c in seen if counts[c] == want]
+        if not matching:
+            return None
+        card = matching[0]
+        query = {"kind": "times_handled", "card": card, "mode": "counting"}
+        text = (f"{pre} How many operations picked up the {card_name(card)} (to draw it, "
+                "insert it, move it or swap it)?")
+        return self.count_choice(plan, rng, difficulty, text, want, query)
 
     # -- staging -----------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from synrl.render.boards import Item, colour_centroid, ease, get_sprite, ink_for
 from synrl.render.shapes import PALETTE
 from synrl.render.tabletop import HALO_GAP
 from synrl.suite.base import Plan, Question, Template, VideoSpec
-from synrl.suite._longterm.base import (LongTermTask, Schedule, Story, choice_question,
+from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                   frame_size_scale, list_question,
                                   number_question, stable_track, yes_no_question)
 from synrl.suite.registry import register
@@ -189,83 +189,94 @@ class Chips(LongTermTask):
         return ("The cups are covered while chips are added, removed and moved; their chips are "
                 "shown only at the end.")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
-        step = story.hidden_step
-        when = story.when(step)
+    def ask_cup_contents(self, ask: Ask) -> Question | None:
+        """Templates cup_contents, cup_contents_open, cup_total."""
+        name, want, pre, step = ask.name, ask.want, ask.pre, ask.step
+        when, story, plan, rng = ask.when, ask.story, ask.plan, ask.rng
+        cups = [i for i, chips in enumerate(story.states[step]) if len(chips) >= 2
+                and (name != "cup_total" or sum(chips) == want)]
+        if not cups:
+            return None
+        cup = int(rng.choice(cups))
+        chips = story.states[step][cup]
+        query = {"kind": "cup_total" if name == "cup_total" else "cup_contents",
+                 "cup": CUP_NAMES[cup], "step": step, "mode": story.mode}
+        if name == "cup_total":
+            text = (f"{pre} What is the total value of the chips in {cup_name(cup)} "
+                    f"{when}?")
+            return number_question(text, sum(chips), query)
+        text = f"{pre} Which chips does {cup_name(cup)} hold {when}? List the chip values."
+        if name == "cup_contents_open":
+            return list_question(text, [str(v) for v in chips], False, query,
+                                 chips_text(chips))
+
+        def answer(s: Story):
+            return s.states[s.hidden_step][cup]
+        wrong = [w for w in self.distractor_values(story, answer, rng) if w]
+        return choice_question(plan, rng, text, chips_text(chips),
+                               [chips_text(w) for w in wrong], query,
+                               sorted(str(v) for v in chips))
+
+    ask_cup_contents_open = ask_cup_contents
+
+    ask_cup_total = ask_cup_contents
+
+    def ask_richest_cup(self, ask: Ask) -> Question | None:
+        """Template richest_cup."""
+        want, pre, step, when = ask.want, ask.pre, ask.step, ask.when
+        story, plan, rng = ask.story, ask.plan, ask.rng
         n_cups = len(story.states[0])
+        totals = [sum(c) for c in story.states[step]]
+        best = int(np.argmax(totals))
+        if CUP_NAMES[best] != want or totals.count(totals[best]) > 1:
+            return None
+        query = {"kind": "richest_cup", "step": step, "mode": story.mode}
+        text = f"{pre} Which cup holds the largest total value of chips {when}?"
+        others = [cup_name(i) for i in range(n_cups) if i != best]
+        return choice_question(plan, rng, text, cup_name(best), others, query, want)
 
-        if name in ("cup_contents", "cup_contents_open", "cup_total"):
-            cups = [i for i, chips in enumerate(story.states[step]) if len(chips) >= 2
-                    and (name != "cup_total" or sum(chips) == want)]
-            if not cups:
-                return None
-            cup = int(rng.choice(cups))
-            chips = story.states[step][cup]
-            query = {"kind": "cup_total" if name == "cup_total" else "cup_contents",
-                     "cup": CUP_NAMES[cup], "step": step, "mode": story.mode}
-            if name == "cup_total":
-                text = (f"{pre} What is the total value of the chips in {cup_name(cup)} "
-                        f"{when}?")
-                return number_question(text, sum(chips), query)
-            text = f"{pre} Which chips does {cup_name(cup)} hold {when}? List the chip values."
-            if name == "cup_contents_open":
-                return list_question(text, [str(v) for v in chips], False, query,
-                                     chips_text(chips))
+    def ask_count_after(self, ask: Ask) -> Question | None:
+        """Template count_after."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        n_cups = len(story.states[0])
+        if story.n < 2:
+            return None
+        k = int(rng.integers(1, story.n))
+        cup = int(rng.integers(n_cups))
+        if len(story.states[k][cup]) != want:
+            return None
+        query = {"kind": "chip_count", "cup": CUP_NAMES[cup], "step": k, "mode": "history"}
+        text = f"{pre} How many chips were in {cup_name(cup)} {story.when(k)}?"
+        return number_question(text, want, query)
 
-            def answer(s: Story):
-                return s.states[s.hidden_step][cup]
-            wrong = [w for w in self.distractor_values(story, answer, rng) if w]
-            return choice_question(plan, rng, text, chips_text(chips),
-                                   [chips_text(w) for w in wrong], query,
-                                   sorted(str(v) for v in chips))
+    def ask_ever_empty(self, ask: Ask) -> Question | None:
+        """Template ever_empty."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        n_cups = len(story.states[0])
+        cup = int(rng.integers(n_cups))
+        if not story.states[story.visible_step][cup]:
+            return None  # visibly empty: not a tracking question
+        empty = any(not s[cup] for s in story.states)
+        if ("yes" if empty else "no") != want:
+            return None
+        query = {"kind": "ever_empty", "cup": CUP_NAMES[cup], "mode": "history"}
+        text = f"{pre} At any moment of the video, was {cup_name(cup)} empty?"
+        return yes_no_question(text, want, query)
 
-        if name == "richest_cup":
-            totals = [sum(c) for c in story.states[step]]
-            best = int(np.argmax(totals))
-            if CUP_NAMES[best] != want or totals.count(totals[best]) > 1:
-                return None
-            query = {"kind": "richest_cup", "step": step, "mode": story.mode}
-            text = f"{pre} Which cup holds the largest total value of chips {when}?"
-            others = [cup_name(i) for i in range(n_cups) if i != best]
-            return choice_question(plan, rng, text, cup_name(best), others, query, want)
-
-        if name == "count_after":
-            if story.n < 2:
-                return None
-            k = int(rng.integers(1, story.n))
-            cup = int(rng.integers(n_cups))
-            if len(story.states[k][cup]) != want:
-                return None
-            query = {"kind": "chip_count", "cup": CUP_NAMES[cup], "step": k, "mode": "history"}
-            text = f"{pre} How many chips were in {cup_name(cup)} {story.when(k)}?"
-            return number_question(text, want, query)
-
-        if name == "ever_empty":
-            cup = int(rng.integers(n_cups))
-            if not story.states[story.visible_step][cup]:
-                return None  # visibly empty: not a tracking question
-            empty = any(not s[cup] for s in story.states)
-            if ("yes" if empty else "no") != want:
-                return None
-            query = {"kind": "ever_empty", "cup": CUP_NAMES[cup], "mode": "history"}
-            text = f"{pre} At any moment of the video, was {cup_name(cup)} empty?"
-            return yes_no_question(text, want, query)
-
-        if name == "times_taken":
-            matching = [c for c in rng.permutation(n_cups)
-                        if sum(taken_from(op) == CUP_NAMES[c] for op in story.ops) == want]
-            if not matching:
-                return None
-            cup = int(matching[0])
-            query = {"kind": "times_taken", "cup": CUP_NAMES[cup], "mode": "counting"}
-            text = (f"{pre} How many times was a chip taken out of {cup_name(cup)} (removed, or "
-                    "moved to another cup)?")
-            return self.count_choice(plan, rng, difficulty, text, want, query)
-        raise ValueError(name)
+    def ask_times_taken(self, ask: Ask) -> Question | None:
+        """Template times_taken."""
+        want, pre, story, plan = ask.want, ask.pre, ask.story, ask.plan
+        rng, difficulty = ask.rng, ask.difficulty
+        n_cups = len(story.states[0])
+        matching = [c for c in rng.permutation(n_cups)
+                    if sum(taken_from(op) == CUP_NAMES[c] for op in story.ops) == want]
+        if not matching:
+            return None
+        cup = int(matching[0])
+        query = {"kind": "times_taken", "cup": CUP_NAMES[cup], "mode": "counting"}
+        text = (f"{pre} How many times was a chip taken out of {cup_name(cup)} (removed, or "
+                "moved to another cup)?")
+        return self.count_choice(plan, rng, difficulty, text, want, query)
 
     # -- staging -----------------------------------------------------------------------
 

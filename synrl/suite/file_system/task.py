@@ -19,7 +19,7 @@ from synrl.render.boards import Item
 from synrl.render.shapes import PALETTE
 from synrl.render.terminal import (DIRECTORY, HIDDEN_FILL, MUTED, PROMPT, TEXT, TerminalLayout)
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.suite._longterm.base import (LongTermTask, Schedule, Story, choice_question,
+from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                   list_question, number_question,
                                   stable_track, yes_no_question)
 from synrl.suite.registry import register
@@ -187,6 +187,7 @@ def listing_text(names: Sequence[str]) -> str:
 @register
 class FileSystem(LongTermTask):
     id = "file_system"
+    step_noun = "command"
     primitive = "state tracking"
     description = ("Shell commands (mkdir, touch, rm, mv, cp, cd) change a small directory "
                    "tree; the tree is listed only at the start or at the end.")
@@ -360,92 +361,103 @@ class FileSystem(LongTermTask):
         return (f"A terminal lists the directory tree with `tree /` only at the {shown}; the "
                 "shell starts in / and the prompt does not show the working directory.")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
-        step = story.hidden_step
-        when = story.when(step, "command")
+    def ask_dir_files(self, ask: Ask) -> Question | None:
+        """Templates dir_files, dir_files_open."""
+        name, pre, step, when = ask.name, ask.pre, ask.step, ask.when
+        story, plan, rng = ask.story, ask.plan, ask.rng
         hidden = story.states[step]
+        folders = sorted(d for d in hidden.dirs if files_in(hidden, d))
+        if not folders:
+            return None
+        folder = str(rng.choice(folders))
+        names = files_in(hidden, folder)
+        query = {"kind": "dir_files", "dir": folder, "step": step, "mode": story.mode}
+        text = (f"{pre} Which files are directly in {folder} {when}? List the file "
+                "names.")
+        if name == "dir_files_open":
+            return list_question(text, names, False, query, listing_text(names))
 
-        if name in ("dir_files", "dir_files_open"):
-            folders = sorted(d for d in hidden.dirs if files_in(hidden, d))
-            if not folders:
-                return None
-            folder = str(rng.choice(folders))
-            names = files_in(hidden, folder)
-            query = {"kind": "dir_files", "dir": folder, "step": step, "mode": story.mode}
-            text = (f"{pre} Which files are directly in {folder} {when}? List the file "
-                    "names.")
-            if name == "dir_files_open":
-                return list_question(text, names, False, query, listing_text(names))
+        def answer(s: Story):
+            st = s.states[s.hidden_step]
+            return tuple(files_in(st, folder)) if folder in st.dirs else None
+        wrong = [w for w in self.distractor_values(story, answer, rng) if w]
+        return choice_question(plan, rng, text, listing_text(names),
+                               [listing_text(w) for w in wrong], query,
+                               canonical_list(names, False))
 
-            def answer(s: Story):
-                st = s.states[s.hidden_step]
-                return tuple(files_in(st, folder)) if folder in st.dirs else None
-            wrong = [w for w in self.distractor_values(story, answer, rng) if w]
-            return choice_question(plan, rng, text, listing_text(names),
-                                   [listing_text(w) for w in wrong], query,
-                                   canonical_list(names, False))
+    ask_dir_files_open = ask_dir_files
 
-        if name == "file_exists":
-            mentioned = sorted({f for s in story.states for f in s.files})
-            path = str(rng.choice(mentioned))
-            exists = "yes" if path in hidden.files else "no"
-            if exists != want:
-                return None
-            query = {"kind": "file_exists", "path": path, "step": step, "mode": story.mode}
-            text = f"{pre} Does the file {path} exist {when}?"
-            if step == 0:
-                text = f"{pre} Did the file {path} exist {when}?"
-            return yes_no_question(text, want, query)
+    def ask_file_exists(self, ask: Ask) -> Question | None:
+        """Template file_exists."""
+        want, pre, step, when = ask.want, ask.pre, ask.step, ask.when
+        story, rng = ask.story, ask.rng
+        hidden = story.states[step]
+        mentioned = sorted({f for s in story.states for f in s.files})
+        path = str(rng.choice(mentioned))
+        exists = "yes" if path in hidden.files else "no"
+        if exists != want:
+            return None
+        query = {"kind": "file_exists", "path": path, "step": step, "mode": story.mode}
+        text = f"{pre} Does the file {path} exist {when}?"
+        if step == 0:
+            text = f"{pre} Did the file {path} exist {when}?"
+        return yes_no_question(text, want, query)
 
-        if name == "ever_deleted":
-            deleted = {resolve(story.states[k].cwd, op["args"][0])
-                       for k, op in enumerate(story.ops) if op["op"] == "rm"}
-            pool = sorted(deleted) if want == "yes" else sorted(
-                {f for s in story.states for f in s.files} - deleted)
-            if not pool:
-                return None
-            path = str(rng.choice(pool))
-            query = {"kind": "ever_deleted", "path": path, "mode": "history"}
-            text = f"{pre} During the video, was the file {path} ever deleted?"
-            return yes_no_question(text, want, query)
+    def ask_ever_deleted(self, ask: Ask) -> Question | None:
+        """Template ever_deleted."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        deleted = {resolve(story.states[k].cwd, op["args"][0])
+                   for k, op in enumerate(story.ops) if op["op"] == "rm"}
+        pool = sorted(deleted) if want == "yes" else sorted(
+            {f for s in story.states for f in s.files} - deleted)
+        if not pool:
+            return None
+        path = str(rng.choice(pool))
+        query = {"kind": "ever_deleted", "path": path, "mode": "history"}
+        text = f"{pre} During the video, was the file {path} ever deleted?"
+        return yes_no_question(text, want, query)
 
-        if name == "cwd_after":
-            steps = [k for k in range(1, story.n + 1) if story.states[k].cwd == want
-                     and story.ops[k - 1]["op"] == "cd"]
-            if not steps:
-                return None
-            k = int(rng.choice(steps))
-            query = {"kind": "cwd", "step": k, "mode": "history"}
-            text = f"{pre} What was the working directory {story.when(k, 'command')}?"
-            everywhere = sorted({d for s in story.states for d in s.dirs} - {want})
-            wrong = [s.states[k].cwd for s in self.alternative_histories(story, rng)
-                     if len(s.states) > k]
-            wrong += [everywhere[i] for i in rng.permutation(len(everywhere))]
-            # A `cd` resolved from the wrong directory (the usual slip) as a last resort.
-            slips = sorted({resolve(d, op["args"][0]) for op in story.ops if op["op"] == "cd"
-                            for d in everywhere} - {want})
-            wrong += [slips[i] for i in rng.permutation(len(slips))]
-            return choice_question(plan, rng, text, want, wrong, query, want)
+    def ask_cwd_after(self, ask: Ask) -> Question | None:
+        """Template cwd_after."""
+        want, pre, story = ask.want, ask.pre, ask.story
+        plan, rng = ask.plan, ask.rng
+        steps = [k for k in range(1, story.n + 1) if story.states[k].cwd == want
+                 and story.ops[k - 1]["op"] == "cd"]
+        if not steps:
+            return None
+        k = int(rng.choice(steps))
+        query = {"kind": "cwd", "step": k, "mode": "history"}
+        text = f"{pre} What was the working directory {story.when(k, 'command')}?"
+        everywhere = sorted({d for s in story.states for d in s.dirs} - {want})
+        wrong = [s.states[k].cwd for s in self.alternative_histories(story, rng)
+                 if len(s.states) > k]
+        wrong += [everywhere[i] for i in rng.permutation(len(everywhere))]
+        # A `cd` resolved from the wrong directory (the usual slip) as a last resort.
+        slips = sorted({resolve(d, op["args"][0]) for op in story.ops if op["op"] == "cd"
+                        for d in everywhere} - {want})
+        wrong += [slips[i] for i in rng.permutation(len(slips))]
+        return choice_question(plan, rng, text, want, wrong, query, want)
 
-        if name == "file_count":
-            if len(hidden.files) != want:
-                return None
-            query = {"kind": "file_count", "step": step, "mode": story.mode}
-            text = f"{pre} How many files are there in the whole tree {when}?"
-            return number_question(text, want, query)
+    def ask_file_count(self, ask: Ask) -> Question | None:
+        """Template file_count."""
+        want, pre, step, when, story = ask.want, ask.pre, ask.step, ask.when, ask.story
+        hidden = story.states[step]
+        if len(hidden.files) != want:
+            return None
+        query = {"kind": "file_count", "step": step, "mode": story.mode}
+        text = f"{pre} How many files are there in the whole tree {when}?"
+        return number_question(text, want, query)
 
-        if name == "files_created":
-            created = sum(op["op"] in CREATING for op in story.ops)
-            if created != want:
-                return None
-            query = {"kind": "files_created", "mode": "counting"}
-            text = f"{pre} How many of the commands created a new file?"
-            return self.count_choice(plan, rng, difficulty, text, want, query)
-        raise ValueError(name)
+    def ask_files_created(self, ask: Ask) -> Question | None:
+        """Template files_created."""
+        want, pre, story, plan = ask.want, ask.pre, ask.story, ask.plan
+        rng, difficulty = ask.rng, ask.difficulty
+        created = sum(op["op"] in CREATING for op in story.ops)
+        if created != want:
+            return None
+        query = {"kind": "files_created", "mode": "counting"}
+        text = f"{pre} How many of the commands created a new file?"
+        return self.count_choice(plan, rng, difficulty, text, want, query)
 
     # -- staging -----------------------------------------------------------------------
 

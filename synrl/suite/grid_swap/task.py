@@ -17,7 +17,7 @@ from synrl.render.boards import Item, arc_point, ease
 from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.render.shapes import PALETTE, shape_name
 from synrl.suite.base import Plan, Question, Template, VideoSpec
-from synrl.suite._longterm.base import (BoardAnimation, LongTermTask, Schedule, Story,
+from synrl.suite._longterm.base import (Ask, BoardAnimation, LongTermTask, Schedule, Story,
                                   choice_question, number_question, stable_track)
 from synrl.suite.registry import register
 
@@ -58,6 +58,7 @@ def side_of(state: Sequence[int]) -> int:
 @register
 class GridSwap(LongTermTask):
     id = "grid_swap"
+    step_noun = "swap"
     primitive = "state tracking"
     description = ("Objects on a lettered grid are shuffled by swaps of covering cups; only "
                    "the first or the last arrangement is shown.")
@@ -157,90 +158,101 @@ class GridSwap(LongTermTask):
                 f"3... from the top. They are shown only at the {shown}; in between, every cell "
                 "is covered by a cup and pairs of cups are swapped.")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
+    def ask_displaced_count(self, ask: Ask) -> Question | None:
+        """Templates displaced_count, displaced_count_open."""
+        name, want, pre, story = ask.name, ask.want, ask.pre, ask.story
+        plan, rng, difficulty = ask.plan, ask.rng, ask.difficulty
+        k = len(story.extra["objects"])
+        first, last = story.states[0], story.states[-1]
+        moved = sum(first.index(o) != last.index(o) for o in range(k))
+        if moved != want:
+            return None
+        query = {"kind": "displaced_count", "mode": story.mode}
+        text = (f"{pre} Compared to the start, how many objects are in a different cell at "
+                "the end?")
+        if name == "displaced_count_open":
+            return number_question(text, want, query)
+
+        return self.count_choice(plan, rng, difficulty, text, want, query)
+
+    ask_displaced_count_open = ask_displaced_count
+
+    def ask_object_cell(self, ask: Ask) -> Question | None:
+        """Templates object_cell, cell_after."""
+        name, want, pre, step = ask.name, ask.want, ask.pre, ask.step
+        when, story, plan, rng = ask.when, ask.story, ask.plan, ask.rng
         side = story.extra["side"]
         k = len(story.extra["objects"])
-        step = story.hidden_step
-        when = story.when(step, "swap")
 
         def where(state: Sequence[int], obj: int) -> str | None:
             return cell_name(*divmod(state.index(obj), side)) if obj in state else None
-
-        if name in ("displaced_count", "displaced_count_open"):
-            first, last = story.states[0], story.states[-1]
-            moved = sum(first.index(o) != last.index(o) for o in range(k))
-            if moved != want:
+        if name == "object_cell":
+            at, mode, moment = step, story.mode, when
+        else:
+            if story.n < 2:
                 return None
-            query = {"kind": "displaced_count", "mode": story.mode}
-            text = (f"{pre} Compared to the start, how many objects are in a different cell at "
-                    "the end?")
-            if name == "displaced_count_open":
-                return number_question(text, want, query)
+            at = int(rng.integers(1, story.n))
+            mode, moment = "history", story.when(at, "swap")
+        objs = [o for o in range(k) if where(story.states[at], o) == want]
+        if not objs:
+            return None
+        obj = objs[0]
+        query = {"kind": "object_cell", "object": f"obj{obj}", "step": at, "mode": mode}
+        verb = "was" if at < story.n else "is"
+        text = f"{pre} Which cell {verb} the {self.name_of(story, obj)} in {moment}?"
 
-            return self.count_choice(plan, rng, difficulty, text, want, query)
+        def answer(s: Story):
+            return where(s.states[at], obj) if at < len(s.states) else None
+        wrong = self.distractor_values(story, answer, rng)
+        visited = [where(s, obj) for s in story.states]
+        r, c = parse_cell(want)
+        near = [cell_name(r + dr, c + dc) for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
+                if 0 <= r + dr < side and 0 <= c + dc < side]
+        return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
 
-        if name in ("object_cell", "cell_after"):
-            if name == "object_cell":
-                at, mode, moment = step, story.mode, when
-            else:
-                if story.n < 2:
-                    return None
-                at = int(rng.integers(1, story.n))
-                mode, moment = "history", story.when(at, "swap")
-            objs = [o for o in range(k) if where(story.states[at], o) == want]
-            if not objs:
-                return None
-            obj = objs[0]
-            query = {"kind": "object_cell", "object": f"obj{obj}", "step": at, "mode": mode}
-            verb = "was" if at < story.n else "is"
-            text = f"{pre} Which cell {verb} the {self.name_of(story, obj)} in {moment}?"
+    ask_cell_after = ask_object_cell
 
-            def answer(s: Story):
-                return where(s.states[at], obj) if at < len(s.states) else None
-            wrong = self.distractor_values(story, answer, rng)
-            visited = [where(s, obj) for s in story.states]
-            r, c = parse_cell(want)
-            near = [cell_name(r + dr, c + dc) for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
-                    if 0 <= r + dr < side and 0 <= c + dc < side]
-            return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
+    def ask_cell_content(self, ask: Ask) -> Question | None:
+        """Template cell_content."""
+        want, pre, step, when = ask.want, ask.pre, ask.step, ask.when
+        story, plan, rng = ask.story, ask.plan, ask.rng
+        side = story.extra["side"]
+        k = len(story.extra["objects"])
+        hidden = story.states[step]
+        if want == EMPTY:
+            cells = [i for i, o in enumerate(hidden) if o < 0]
+        else:
+            cells = [hidden.index(int(want[3:]))]
+        cell = int(rng.choice(cells))
+        label = cell_name(*divmod(cell, side))
+        query = {"kind": "cell_content", "cell": label, "step": step, "mode": story.mode}
+        verb = "was" if step == 0 else "is"
+        text = f"{pre} What {verb} in cell {label} {when}?"
 
-        if name == "cell_content":
-            hidden = story.states[step]
-            if want == EMPTY:
-                cells = [i for i, o in enumerate(hidden) if o < 0]
-            else:
-                cells = [hidden.index(int(want[3:]))]
-            cell = int(rng.choice(cells))
-            label = cell_name(*divmod(cell, side))
-            query = {"kind": "cell_content", "cell": label, "step": step, "mode": story.mode}
-            verb = "was" if step == 0 else "is"
-            text = f"{pre} What {verb} in cell {label} {when}?"
+        def describe(o: int) -> str:
+            return f"the {self.name_of(story, o)}" if o >= 0 else "nothing (it is empty)"
 
-            def describe(o: int) -> str:
-                return f"the {self.name_of(story, o)}" if o >= 0 else "nothing (it is empty)"
+        def answer(s: Story):
+            return s.states[s.hidden_step][cell]
+        wrong = [describe(o) for o in self.distractor_values(story, answer, rng)]
+        wrong += [describe(o) for o in [-1] + [int(i) for i in rng.permutation(k)]]
+        return choice_question(plan, rng, text, describe(hidden[cell]), wrong, query, want)
 
-            def answer(s: Story):
-                return s.states[s.hidden_step][cell]
-            wrong = [describe(o) for o in self.distractor_values(story, answer, rng)]
-            wrong += [describe(o) for o in [-1] + [int(i) for i in rng.permutation(k)]]
-            return choice_question(plan, rng, text, describe(hidden[cell]), wrong, query, want)
-
-        if name == "times_moved":
-            counts = [sum(o in (story.states[j][a], story.states[j][b])
-                          for j, op in enumerate(story.ops) for a, b in [indices(op, side)])
-                      for o in range(k)]
-            objs = [o for o in range(k) if counts[o] == want]
-            if not objs:
-                return None
-            obj = int(rng.choice(objs))
-            query = {"kind": "times_moved", "object": f"obj{obj}", "mode": "counting"}
-            text = f"{pre} How many swaps moved the {self.name_of(story, obj)}?"
-            return number_question(text, want, query)
-        raise ValueError(name)
+    def ask_times_moved(self, ask: Ask) -> Question | None:
+        """Template times_moved."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        side = story.extra["side"]
+        k = len(story.extra["objects"])
+        counts = [sum(o in (story.states[j][a], story.states[j][b])
+                      for j, op in enumerate(story.ops) for a, b in [indices(op, side)])
+                  for o in range(k)]
+        objs = [o for o in range(k) if counts[o] == want]
+        if not objs:
+            return None
+        obj = int(rng.choice(objs))
+        query = {"kind": "times_moved", "object": f"obj{obj}", "mode": "counting"}
+        text = f"{pre} How many swaps moved the {self.name_of(story, obj)}?"
+        return number_question(text, want, query)
 
     # -- staging -----------------------------------------------------------------------
 

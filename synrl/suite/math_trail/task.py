@@ -21,7 +21,7 @@ from synrl.render.boards import Item, ease, lerp_point
 from synrl.render.gridboards import BoardGeometry, cell_name
 from synrl.render.shapes import PALETTE
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.suite._longterm.base import (BoardAnimation, LongTermTask, Schedule, Story,
+from synrl.suite._longterm.base import (Ask, BoardAnimation, LongTermTask, Schedule, Story,
                                   choice_question, number_question, ordinal, ranked_distractors,
                                   stable_track)
 from synrl.suite.registry import register
@@ -277,64 +277,71 @@ class MathTrail(LongTermTask):
                 "divide; the cells it stops on, in order from its starting cell, spell an "
                 f"arithmetic expression, and consecutive digits form one number. {shown}")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
+    def ask_result(self, ask: Ask) -> Question | None:
+        """Templates result, result_open."""
+        name, pre, story, plan, rng = ask.name, ask.pre, ask.story, ask.plan, ask.rng
         symbols = story.extra["symbols"]
         mode = story.mode
+        value = integer_value(symbols)
+        query = {"kind": "result", "mode": mode}
+        text = f"{pre} Following the standard order of operations, what is the result?"
+        if name == "result_open":
+            return number_question(text, value, query)
+        slip = left_to_right(tokens_of(symbols))
+        wrong = [int(slip)] if slip is not None and slip.denominator == 1 else []
+        wrong += [integer_value(s) for s in self.misread_symbols(story, rng)]
+        return choice_question(plan, rng, text, str(value),
+                               ranked_distractors(value, wrong, plan.template.n_options - 1,
+                                                  rng),
+                               query, value)
 
-        if name in ("result", "result_open"):
-            value = integer_value(symbols)
-            query = {"kind": "result", "mode": mode}
-            text = f"{pre} Following the standard order of operations, what is the result?"
-            if name == "result_open":
-                return number_question(text, value, query)
-            slip = left_to_right(tokens_of(symbols))
-            wrong = [int(slip)] if slip is not None and slip.denominator == 1 else []
-            wrong += [integer_value(s) for s in self.misread_symbols(story, rng)]
-            return choice_question(plan, rng, text, str(value),
-                                   ranked_distractors(value, wrong, plan.template.n_options - 1,
-                                                      rng),
-                                   query, value)
+    ask_result_open = ask_result
 
-        if name == "expression":
-            query = {"kind": "expression", "mode": mode}
-            text = f"{pre} Which expression did the ball spell?"
-            wrong = [expression_text(s) for s in self.misread_symbols(story, rng)
-                     if tokens_of(s) is not None]
-            return choice_question(plan, rng, text, expression_text(symbols), wrong, query,
-                                   "".join(symbols))
+    def ask_expression(self, ask: Ask) -> Question | None:
+        """Template expression."""
+        pre, story, plan, rng = ask.pre, ask.story, ask.plan, ask.rng
+        symbols = story.extra["symbols"]
+        mode = story.mode
+        query = {"kind": "expression", "mode": mode}
+        text = f"{pre} Which expression did the ball spell?"
+        wrong = [expression_text(s) for s in self.misread_symbols(story, rng)
+                 if tokens_of(s) is not None]
+        return choice_question(plan, rng, text, expression_text(symbols), wrong, query,
+                               "".join(symbols))
 
-        if name == "symbol_at_stop":
-            stops = [k for k, s in enumerate(symbols) if s == want]
-            if not stops:
-                return None
-            k = int(rng.choice(stops))
-            query = {"kind": "symbol_at_stop", "stop": k + 1, "mode": "history"}
-            text = (f"{pre} Which symbol was under the ball at its {ordinal(k + 1)} stop "
-                    "(its starting cell is the 1st stop)?")
-            # Symbols next to the true cell and the true neighbours in time come first.
-            path, board = story.extra["path"], story.extra["board"]
-            r, c = path[k]
-            near = [board[r + dr][c + dc] for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
-                    if 0 <= r + dr < len(board) and 0 <= c + dc < len(board[0])]
-            near += [symbols[j] for j in (k - 1, k + 1) if 0 <= j < len(symbols)]
-            rest = [SYMBOLS[i] for i in rng.permutation(len(SYMBOLS))]
-            return choice_question(plan, rng, text, symbol_text(want),
-                                   [symbol_text(s) for s in near + rest], query, want)
+    def ask_symbol_at_stop(self, ask: Ask) -> Question | None:
+        """Template symbol_at_stop."""
+        want, pre, story, plan, rng = ask.want, ask.pre, ask.story, ask.plan, ask.rng
+        symbols = story.extra["symbols"]
+        stops = [k for k, s in enumerate(symbols) if s == want]
+        if not stops:
+            return None
+        k = int(rng.choice(stops))
+        query = {"kind": "symbol_at_stop", "stop": k + 1, "mode": "history"}
+        text = (f"{pre} Which symbol was under the ball at its {ordinal(k + 1)} stop "
+                "(its starting cell is the 1st stop)?")
+        # Symbols next to the true cell and the true neighbours in time come first.
+        path, board = story.extra["path"], story.extra["board"]
+        r, c = path[k]
+        near = [board[r + dr][c + dc] for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
+                if 0 <= r + dr < len(board) and 0 <= c + dc < len(board[0])]
+        near += [symbols[j] for j in (k - 1, k + 1) if 0 <= j < len(symbols)]
+        rest = [SYMBOLS[i] for i in rng.permutation(len(SYMBOLS))]
+        return choice_question(plan, rng, text, symbol_text(want),
+                               [symbol_text(s) for s in near + rest], query, want)
 
-        if name == "operator_count":
-            matching = [o for o in OPERATORS if sum(s == o for s in symbols) == want]
-            if not matching:
-                return None
-            operator = str(rng.choice(matching))
-            query = {"kind": "operator_count", "operator": operator, "mode": "counting"}
-            text = (f"{pre} How many times did the ball stop on a {OPERATOR_NAMES[operator]} "
-                    "sign?")
-            return number_question(text, want, query)
-        raise ValueError(name)
+    def ask_operator_count(self, ask: Ask) -> Question | None:
+        """Template operator_count."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        symbols = story.extra["symbols"]
+        matching = [o for o in OPERATORS if sum(s == o for s in symbols) == want]
+        if not matching:
+            return None
+        operator = str(rng.choice(matching))
+        query = {"kind": "operator_count", "operator": operator, "mode": "counting"}
+        text = (f"{pre} How many times did the ball stop on a {OPERATOR_NAMES[operator]} "
+                "sign?")
+        return number_question(text, want, query)
 
     # -- staging -----------------------------------------------------------------------
 

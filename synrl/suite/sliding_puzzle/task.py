@@ -18,7 +18,7 @@ from synrl.render.boards import Item, ease, lerp_point
 from synrl.render.gridboards import BoardGeometry, PUZZLE_GAP, cell_name, parse_cell
 from synrl.render.shapes import PALETTE
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
-from synrl.suite._longterm.base import (BoardAnimation, LongTermTask, Schedule, Story,
+from synrl.suite._longterm.base import (Ask, BoardAnimation, LongTermTask, Schedule, Story,
                                   choice_question, list_question, number_question, ordinal,
                                   stable_track)
 from synrl.suite.registry import register
@@ -51,9 +51,15 @@ def slide(state: tuple[int, ...], op: dict[str, Any]) -> tuple[int, ...] | None:
     return tuple(out)
 
 
+def cell_of(state: Sequence[int], tile: int, side: int) -> str:
+    """The cell name of `tile` in a flattened `side` x `side` board."""
+    return cell_name(*divmod(state.index(tile), side))
+
+
 @register
 class SlidingPuzzle(LongTermTask):
     id = "sliding_puzzle"
+    step_noun = "move"
     primitive = "retrodiction"
     description = ("Numbered tiles slide into the empty slot; the numbers are shown only at "
                    "the start or at the end, so tiles must be traced through the moves.")
@@ -149,79 +155,85 @@ class SlidingPuzzle(LongTermTask):
                 "columns a, b, c... from the left and rows 1, 2, 3... from the top. The numbers "
                 f"are shown only at the {shown}; while the tiles move they are blank.")
 
-    def pose(self, story: Story, plan: Plan, rng: np.random.Generator,
-             difficulty: int) -> Question | None:
-        name = plan.template.name
-        want = self.planned(plan)
-        pre = self.preface(story)
+    def ask_tile_cell(self, ask: Ask) -> Question | None:
+        """Template tile_cell."""
+        want, pre, step, when = ask.want, ask.pre, ask.step, ask.when
+        story, plan, rng = ask.story, ask.plan, ask.rng
         side = story.extra["side"]
-        step = story.hidden_step
-        when = story.when(step, "move")
         hidden = story.states[step]
+        r, c = parse_cell(want)
+        tile = hidden[r * side + c]
+        if tile == BLANK:
+            return None
+        query = {"kind": "tile_cell", "tile": tile, "step": step, "mode": story.mode}
+        verb = "was" if step == 0 else "is"
+        text = f"{pre} Which cell {verb} tile {tile} in {when}?"
 
-        def cell_of(state: Sequence[int], tile: int) -> str:
-            return cell_name(*divmod(state.index(tile), side))
+        def answer(s: Story):
+            return cell_of(s.states[s.hidden_step], tile, side)
+        wrong = self.distractor_values(story, answer, rng)
+        visited = [cell_of(s, tile, side) for s in story.states]
+        # Then the other cells, nearest first.
+        ties = rng.random(side * side)
+        cells = sorted(range(side * side),
+                       key=lambda i: (abs(i // side - r) + abs(i % side - c), ties[i]))
+        near = [cell_name(*divmod(i, side)) for i in cells]
+        return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
 
-        if name == "tile_cell":
-            r, c = parse_cell(want)
-            tile = hidden[r * side + c]
-            if tile == BLANK:
-                return None
-            query = {"kind": "tile_cell", "tile": tile, "step": step, "mode": story.mode}
-            verb = "was" if step == 0 else "is"
-            text = f"{pre} Which cell {verb} tile {tile} in {when}?"
+    def ask_tile_at(self, ask: Ask) -> Question | None:
+        """Template tile_at."""
+        want, pre, step, when, story = ask.want, ask.pre, ask.step, ask.when, ask.story
+        hidden = story.states[step]
+        side = story.extra["side"]
+        cell = cell_of(hidden, want, side)
+        query = {"kind": "tile_at", "cell": cell, "step": step, "mode": story.mode}
+        verb = "was" if step == 0 else "is"
+        text = f"{pre} Which tile {verb} in cell {cell} {when}?"
+        return number_question(text, want, query)
 
-            def answer(s: Story):
-                return cell_of(s.states[s.hidden_step], tile)
-            wrong = self.distractor_values(story, answer, rng)
-            visited = [cell_of(s, tile) for s in story.states]
-            # Then the other cells, nearest first.
-            ties = rng.random(side * side)
-            cells = sorted(range(side * side),
-                           key=lambda i: (abs(i // side - r) + abs(i % side - c), ties[i]))
-            near = [cell_name(*divmod(i, side)) for i in cells]
-            return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
+    def ask_moved_tile(self, ask: Ask) -> Question | None:
+        """Template moved_tile."""
+        want, pre, story = ask.want, ask.pre, ask.story
+        plan, rng = ask.plan, ask.rng
+        side = story.extra["side"]
+        steps = [k for k, op in enumerate(story.ops) if op["tile"] == want]
+        if not steps:
+            return None
+        k = int(rng.choice(steps))
+        query = {"kind": "moved_tile", "step": k + 1, "mode": "history"}
+        text = f"{pre} Which tile slid in the {ordinal(k + 1)} move?"
+        slot = story.states[k].index(BLANK)
+        beside = [story.states[k][n] for n in neighbours(slot, side)]
+        others = [o["tile"] for o in story.ops]
+        return choice_question(plan, rng, text, str(want),
+                               [str(t) for t in beside + others + list(range(1, side * side))
+                                if t != BLANK], query, want)
 
-        if name == "tile_at":
-            cell = cell_of(hidden, want)
-            query = {"kind": "tile_at", "cell": cell, "step": step, "mode": story.mode}
-            verb = "was" if step == 0 else "is"
-            text = f"{pre} Which tile {verb} in cell {cell} {when}?"
-            return number_question(text, want, query)
+    def ask_times_moved(self, ask: Ask) -> Question | None:
+        """Template times_moved."""
+        want, pre, story, rng = ask.want, ask.pre, ask.story, ask.rng
+        side = story.extra["side"]
+        counts = {t: sum(op["tile"] == t for op in story.ops) for t in range(1, side * side)}
+        tiles = sorted(t for t, n in counts.items() if n == want)
+        if not tiles:
+            return None
+        tile = int(rng.choice(tiles))
+        query = {"kind": "times_moved", "tile": tile, "mode": "counting"}
+        text = f"{pre} How many times did tile {tile} slide?"
+        return number_question(text, want, query)
 
-        if name == "moved_tile":
-            steps = [k for k, op in enumerate(story.ops) if op["tile"] == want]
-            if not steps:
-                return None
-            k = int(rng.choice(steps))
-            query = {"kind": "moved_tile", "step": k + 1, "mode": "history"}
-            text = f"{pre} Which tile slid in the {ordinal(k + 1)} move?"
-            slot = story.states[k].index(BLANK)
-            beside = [story.states[k][n] for n in neighbours(slot, side)]
-            others = [o["tile"] for o in story.ops]
-            return choice_question(plan, rng, text, str(want),
-                                   [str(t) for t in beside + others + list(range(1, side * side))
-                                    if t != BLANK], query, want)
-
-        if name == "times_moved":
-            counts = {t: sum(op["tile"] == t for op in story.ops) for t in range(1, side * side)}
-            tiles = sorted(t for t, n in counts.items() if n == want)
-            if not tiles:
-                return None
-            tile = int(rng.choice(tiles))
-            query = {"kind": "times_moved", "tile": tile, "mode": "counting"}
-            text = f"{pre} How many times did tile {tile} slide?"
-            return number_question(text, want, query)
-
-        if name == "hidden_row":
-            row = int(rng.integers(side))
-            tiles = [str(t) for t in hidden[row * side : (row + 1) * side]]
-            query = {"kind": "row", "row": row + 1, "step": step, "mode": story.mode}
-            verb = "were" if step == 0 else "are"
-            text = (f"{pre} Which tiles {verb} in row {row + 1} {when}, from left to right? "
-                    "Write 0 for the empty slot.")
-            return list_question(text, tiles, True, query)
-        raise ValueError(name)
+    def ask_hidden_row(self, ask: Ask) -> Question | None:
+        """Template hidden_row."""
+        pre, step, when, story, rng = ask.pre, ask.step, ask.when, ask.story, ask.rng
+        side = story.extra["side"]
+        hidden = story.states[step]
+        row = int(rng.integers(side))
+        tiles = [str(t) for t in hidden[row * side : (row + 1) * side]]
+        query = {"kind": "row", "row": row + 1, "step": step, "mode": story.mode}
+        verb = "were" if step == 0 else "are"
+        text = (f"{pre} Which tiles {verb} in row {row + 1} {when}, from left to right? "
+                "Write 0 for the empty slot.")
+        return list_question(text, tiles, True, query)
 
     # -- staging -----------------------------------------------------------------------
 
