@@ -3,7 +3,8 @@ import pytest
 
 from synrl.generate import build_sample
 from synrl.suite import get_task
-from synrl.suite.attribute_change.task import CHANGE_SHAPES, change_times
+from synrl.suite._shortterm.changes import change_times
+from synrl.suite.attribute_change.task import CHANGE_SHAPES
 from tests.suite.test_conformance import request
 
 TASK = "attribute_change"

@@ -13,6 +13,7 @@ from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError
                               Track, VideoSpec, lerp, multiple_choice, near_miss_counts)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, Bounce
+from synrl.suite._shortterm.changes import EDGE_S, change_times, nearest_colors
 
 ATTRIBUTES = ("color", "size", "shape")
 ATTRIBUTE_TEXT = {"color": "Its colour", "size": "Its size", "shape": "Its shape"}
@@ -23,7 +24,6 @@ CHANGE_SHAPES = ("circle", "square", "triangle", "star")
 # Colour answers are balanced over the colours usable on the default background; another
 # background substitutes a usable colour for an unusable planned one.
 ANSWER_COLORS = tuple(usable_colors(VideoSpec().background, VideoSpec().wall))
-EDGE_S = 0.45  # no change this close to the start or the end of the clip
 # Pixel sizes below are for a 448-px frame and scale with the frame.
 REFERENCE_SIZE = 448
 MIN_SEPARATION_PX = 6.0  # gap kept between any two objects, so none ever hides another
@@ -31,17 +31,6 @@ MIN_SEPARATION_PX = 6.0  # gap kept between any two objects, so none ever hides 
 
 def max_changes(difficulty: int) -> int:
     return round(lerp(difficulty, 4, 6))
-
-
-def change_times(rng: np.random.Generator, count: int, duration: float, min_gap: float,
-                 edge: float = EDGE_S) -> list[float]:
-    """`count` sorted times in [edge, duration - edge], at least `min_gap` apart."""
-    room = duration - 2 * edge - (count - 1) * min_gap
-    if room < 0:
-        raise TaskError(f"{count} changes do not fit in {duration:.1f} s; use a longer "
-                        "duration or lower difficulty")
-    free = np.sort(rng.uniform(0, room, size=count))
-    return [float(edge + f + i * min_gap) for i, f in enumerate(free)]
 
 
 def drifting_paths(rng: np.random.Generator, arena: Arena, reach: Sequence[float],
@@ -66,12 +55,6 @@ def drifting_paths(rng: np.random.Generator, arena: Arena, reach: Sequence[float
                for i in range(len(reach)) for j in range(i + 1, len(reach))):
             return paths
     raise TaskError(f"cannot place {len(reach)} objects without overlaps in this arena")
-
-
-def nearest_colors(color: str, candidates: Sequence[str]) -> list[str]:
-    """`candidates` other than `color`, nearest in RGB first."""
-    return sorted((c for c in candidates if c != color),
-                  key=lambda c: math.dist(PALETTE[c], PALETTE[color]))
 
 
 @register

@@ -14,7 +14,7 @@ import numpy as np
 
 from synrl.answers import canonical_list
 from synrl.render.shapes import SHAPES, shape_name, usable_colors
-from synrl.suite.attribute_change.task import change_times, nearest_colors
+from synrl.suite._shortterm.changes import change_times, nearest_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice, pick_colors)
 from synrl.suite.registry import register
