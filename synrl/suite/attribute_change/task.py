@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from synrl.render.shapes import PALETTE, SHAPES, shape_name, usable_colors
+from synrl.render.shapes import SHAPES, shape_name, usable_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice, near_miss_counts)
 from synrl.suite.registry import register
