@@ -44,6 +44,10 @@ def _root(task_path: list[Path] = typer.Option(
     missing = [str(p) for p in task_path if not p.is_dir()]
     if missing:
         _fail(f"--task-path {missing[0]} is not a folder")
+    from_env = [p for p in os.environ.get(TASK_PATH_ENV, "").split(os.pathsep) if p.strip()]
+    missing = [p for p in from_env if not Path(p).expanduser().is_dir()]
+    if missing:
+        _fail(f"{TASK_PATH_ENV}: {missing[0]} is not a folder")
     if task_path:
         # Through the environment so that worker processes discover the same tasks.
         known = [p for p in os.environ.get(TASK_PATH_ENV, "").split(os.pathsep) if p]

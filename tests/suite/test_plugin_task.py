@@ -69,3 +69,27 @@ def test_a_missing_task_path_is_one_clear_error(tmp_path):
     result = synrl("--task-path", tmp_path / "nowhere", "tasks", env=_env())
     assert result.returncode != 0
     assert "is not a folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_installed_package_declares_its_tasks_by_entry_point(tmp_path):
+    """The `synrl.suite` entry-point group: a distribution on the path whose entry point
+    names a package holding task folders' modules."""
+    site = tmp_path / "site"
+    shutil.copytree(EXAMPLE / "blink_count", site / "blink_pkg" / "blink_count",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (site / "blink_pkg" / "__init__.py").write_text("")
+    info = site / "blink_pkg-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: blink-pkg\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[synrl.suite]\nblink_count = blink_pkg.blink_count\n")
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([str(site), env["PYTHONPATH"]])
+    listed = synrl("tasks", env=env)
+    assert listed.returncode == 0 and "blink_count" in listed.stdout, listed.stderr
+
+
+def test_a_bad_task_path_in_the_environment_is_one_clear_error(tmp_path):
+    env = _env()
+    env["SYNRL_TASK_PATH"] = str(tmp_path / "gone")
+    result = synrl("tasks", env=env)
+    assert result.returncode != 0 and "SYNRL_TASK_PATH" in result.stderr and "Traceback" not in result.stderr
