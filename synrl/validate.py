@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synrl.dataset import ANSWER_TYPES, DATASET_JSON, load_dataset
+from synrl.dataset import ANSWER_TYPES, DATASET_JSON, DatasetError, load_dataset, read_dataset_json
 from synrl.render.video import VideoError, probe
 
 RECORD_KEYS = ("id", "task", "family", "primitive", "seed", "difficulty", "version", "video",
@@ -120,17 +119,15 @@ def validate(folder: Path, decode: bool = True) -> Report:
     """Check every record and video of a dataset folder."""
     records = load_dataset(folder)
     report = Report()
-    meta_path = folder / DATASET_JSON
-    if not meta_path.is_file():
-        report.dataset_errors.append(f"{DATASET_JSON} is missing")
-    else:
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if not meta.get("complete"):
-                report.dataset_errors.append(
-                    "dataset.json says the run did not complete: rerun the generate command")
-        except json.JSONDecodeError as exc:
-            report.dataset_errors.append(f"{DATASET_JSON} is not JSON: {exc.msg}")
+    try:
+        meta = read_dataset_json(folder)
+        if meta is None:
+            report.dataset_errors.append(f"{DATASET_JSON} is missing")
+        elif not meta.get("complete"):
+            report.dataset_errors.append(
+                f"{DATASET_JSON} says the run did not complete: rerun the generate command")
+    except DatasetError as exc:
+        report.dataset_errors.append(str(exc).replace(str(folder) + "/", ""))
     ids = [r.get("id") for r in records]
     if ids != sorted(ids):
         report.dataset_errors.append("manifest is not sorted by id")

@@ -69,3 +69,15 @@ def test_answer_types_are_defined_once():
     from synrl import validate
 
     assert ground_truth.ANSWER_TYPES is ANSWER_TYPES and validate.ANSWER_TYPES is ANSWER_TYPES
+
+
+def test_validate_reads_dataset_json_through_the_dataset_module(tmp_path):
+    from synrl.validate import validate
+
+    write_manifest(tmp_path, [])
+    assert validate(tmp_path).dataset_errors == ["dataset.json is missing"]
+    (tmp_path / "dataset.json").write_text("{not json")
+    assert validate(tmp_path).dataset_errors == ["dataset.json is not valid JSON: Expecting property name "
+                                                 "enclosed in double quotes"]
+    atomic_write_json(tmp_path / "dataset.json", {"complete": False})
+    assert "did not complete" in validate(tmp_path).dataset_errors[0]
