@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -207,8 +206,7 @@ def audit_command(
 ) -> None:
     """Re-derive every answer from the decoded pixels and compare with the records."""
     from synrl.audit import AuditSummary
-    from synrl.dataset import DatasetError
-    from synrl.dataset import load_dataset
+    from synrl.dataset import DatasetError, load_dataset, read_dataset_json
 
     try:
         records = load_dataset(folder)
@@ -217,9 +215,9 @@ def audit_command(
     identity = None
     if reverse:
         try:
-            identity = json.loads((folder / "dataset.json").read_text())["identity"]
-        except (OSError, json.JSONDecodeError, KeyError) as exc:
-            _fail(f"--reverse needs the dataset's dataset.json: {exc}")
+            identity = (read_dataset_json(folder) or {})["identity"]
+        except (DatasetError, KeyError) as exc:
+            _fail(f"--reverse needs the dataset's dataset.json with its identity: {exc}")
     wanted = set(_split_list(tasks) or [])
     per_task: dict[str, int] = {}
     selected = []
