@@ -24,6 +24,10 @@ MANIFEST = "manifest.jsonl"
 DATASET_JSON = "dataset.json"
 PARTS = ".parts"
 VIDEOS = "videos"
+PREVIEWS = "previews"
+#: Grounded chains of thought (`synrl cot`), and those of the model loop.
+GROUNDED_COT = "cot.jsonl"
+MODEL_COT = "cot_model.jsonl"
 
 #: Answer types a generated record may have (SPEC.md).
 ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval")
@@ -57,6 +61,10 @@ def video_path(folder: Path, sample_id: str) -> Path:
 def relative_video_path(sample_id: str) -> str:
     """The ``video.path`` a record stores (relative to the dataset folder)."""
     return f"{VIDEOS}/{sample_id}.mp4"
+
+
+def preview_path(folder: Path, sample_id: str) -> Path:
+    return Path(folder) / PREVIEWS / f"{sample_id}.png"
 
 
 def part_path(folder: Path, sample_id: str) -> Path:

@@ -148,13 +148,13 @@ def _write_cot(folder: Path) -> None:
 
 def _write_previews(folder: Path, per_task: int) -> None:
     from synrl.preview import write_preview
-    from synrl.dataset import load_dataset
+    from synrl.dataset import load_dataset, preview_path
 
     seen: dict[str, int] = {}
     for record in load_dataset(folder):
         if seen.get(record["task"], 0) < per_task:
             seen[record["task"]] = seen.get(record["task"], 0) + 1
-            write_preview(record, folder, folder / "previews" / f"{record['id']}.png")
+            write_preview(record, folder, preview_path(folder, record["id"]))
     console.print(f"{sum(seen.values())} previews -> {folder / 'previews'}")
 
 
@@ -272,7 +272,7 @@ def preview_command(
     from synrl.dataset import DatasetError
     from synrl.preview import write_preview
     from synrl.render.video import VideoError
-    from synrl.dataset import load_dataset
+    from synrl.dataset import load_dataset, preview_path
 
     if target.suffix == ".mp4":
         folder, id = target.parent.parent, id or target.stem
@@ -284,7 +284,7 @@ def preview_command(
         matches = [r for r in load_dataset(folder) if r["id"] == id]
         if not matches:
             raise UserError(f"no sample {id!r} in {folder}")
-        path = write_preview(matches[0], folder, out or folder / "previews" / f"{id}.png", frames)
+        path = write_preview(matches[0], folder, out or preview_path(folder, id), frames)
     except (DatasetError, UserError, VideoError) as exc:
         _fail(str(exc))
     console.print(f"preview -> {path}")

@@ -10,11 +10,10 @@ from typing import Any
 
 from synrl.cot.check import CheckConfig, check_cot
 from synrl.cot.grounded import MissingWriterError, grounded_cot, missing_writers
-from synrl.dataset import atomic_write_jsonl, iter_jsonl
+from synrl.dataset import GROUNDED_COT, atomic_write_jsonl, iter_jsonl
 
 __all__ = ["GROUNDED_COT", "GroundedSummary", "grounded_lines", "load_cot", "write_grounded_cot"]
 
-GROUNDED_COT = "cot.jsonl"
 
 
 @dataclass

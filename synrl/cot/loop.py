@@ -34,7 +34,7 @@ from synrl.cot import prompts
 from synrl.llm.cache import ResponseCache
 from synrl.cot.check import CheckConfig, check_cot
 from synrl.llm import ChatClient, ChatError, EndpointConfig, FatalEndpointError, RetryPolicy
-from synrl.dataset import JsonlAppender, atomic_write_json, iter_jsonl
+from synrl.dataset import MODEL_COT, JsonlAppender, atomic_write_json, iter_jsonl
 from synrl.cot.media import media_parts
 from synrl.rewards import accuracy_reward
 
@@ -47,7 +47,6 @@ __all__ = [
     "run_model_cot",
 ]
 
-MODEL_COT = "cot_model.jsonl"
 CACHE_FILE = ".cot_cache.sqlite"
 
 

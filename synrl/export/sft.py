@@ -29,9 +29,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from synrl import qa
-from synrl.cot.dataset import GROUNDED_COT, load_cot
-from synrl.dataset import atomic_write_jsonl, atomic_write_text
-from synrl.cot.loop import MODEL_COT
+from synrl.cot.dataset import load_cot
+from synrl.dataset import GROUNDED_COT, MODEL_COT, atomic_write_jsonl, atomic_write_text
 
 __all__ = ["SFTConfig", "SFTError", "SFTResult", "build_sft", "general_count", "load_general_qa"]
 
