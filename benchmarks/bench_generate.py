@@ -32,7 +32,7 @@ from synrl.generate import SampleRequest, build_sample, generate, write_video
 from synrl.render.frames import render_frames
 from synrl.render.video import VideoWriter
 from synrl.generate import encoder_settings
-from synrl.tasks import get_task, task_ids
+from synrl.suite import get_task, task_ids
 
 
 def requests(task_id: str, count: int, video: VideoOptions) -> list[SampleRequest]:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from synrl.render.shapes import parse_color
 from synrl.record import SPLITS
-from synrl.tasks.base import DIFFICULTY_LEVELS
+from synrl.suite.base import DIFFICULTY_LEVELS
 
 QUESTION_TYPES = ("mc", "open")
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
@@ -92,7 +92,7 @@ class GenerateConfig(BaseModel):
 
     @model_validator(mode="after")
     def _known_tasks(self) -> "GenerateConfig":
-        from synrl.tasks import get_task
+        from synrl.suite import get_task
 
         if not self.tasks:
             raise ValueError("no task given")

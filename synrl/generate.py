@@ -1,10 +1,9 @@
 """Dataset generation: parallel, deterministic and resumable.
 
-Layout of a dataset folder (SPEC.md): `manifest.jsonl` (sorted by id), `videos/<id>.mp4`,
-`dataset.json`. While a run is in progress each finished sample also has `.parts/<id>.json`;
-every file appears under its final name only through an atomic rename, so a run killed at any
-point leaves either a finished sample or nothing, and rerunning the same command completes the
-set without duplicates.
+The folder layout and its writers are :mod:`synrl.dataset`'s. While a run is in progress
+each finished sample also has `.parts/<id>.json`; every file appears under its final name
+only through an atomic rename, so a run killed at any point leaves either a finished sample
+or nothing, and rerunning the same command completes the set without duplicates.
 """
 
 from __future__ import annotations
@@ -21,21 +20,17 @@ import numpy as np
 
 from synrl import __version__
 from synrl.config import GenerateConfig, VideoOptions
-from synrl.record import build_record, dumps, sample_id, sample_seed
+from synrl.dataset import (MANIFEST, PARTS, VIDEOS, DatasetError, read_dataset_json, read_manifest, read_parts,
+                           relative_video_path, remove_temp_files, video_path, write_dataset_json,
+                           write_manifest, write_part)
+from synrl.record import build_record, sample_id, sample_seed
 from synrl.render.frames import render_frames
 from synrl.render.shapes import parse_color
 from synrl.render.video import EncoderSettings, VideoWriter
-from synrl.tasks import get_task
-from synrl.tasks.base import Question, Simulation, Task, VideoSpec
+from synrl.suite import get_task
+from synrl.suite.base import Question, Simulation, Task, VideoSpec
 
-MANIFEST = "manifest.jsonl"
-DATASET_JSON = "dataset.json"
-PARTS = ".parts"
-VIDEOS = "videos"
-
-
-class DatasetError(Exception):
-    """A dataset folder that cannot be written, read or extended as asked."""
+__all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "write_video"]
 
 
 def video_spec(options: VideoOptions) -> VideoSpec:
@@ -86,7 +81,7 @@ def build_sample(request: SampleRequest) -> BuiltSample:
     record = build_record(task, split=request.split, base_seed=request.base_seed,
                           index=request.index, seed=request.seed,
                           difficulty=request.difficulty, sim=sim, question=question,
-                          video_path=f"{VIDEOS}/{request.id}.mp4")
+                          video_path=relative_video_path(request.id))
     return BuiltSample(task, sim, question, record)
 
 
@@ -102,18 +97,12 @@ def write_video(sim: Simulation, path: Path, options: VideoOptions,
             writer.write(frame)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def generate_one(request: SampleRequest, out: Path) -> tuple[str, str | None]:
     """Write one sample's video and record part; returns (id, error or None)."""
     try:
         built = build_sample(request)
-        write_video(built.sim, out / VIDEOS / f"{request.id}.mp4", request.video)
-        _atomic_write_text(out / PARTS / f"{request.id}.json", dumps(built.record))
+        write_video(built.sim, video_path(out, request.id), request.video)
+        write_part(out, built.record)
         return request.id, None
     except Exception as exc:  # reported per sample; the run goes on and can be retried
         return request.id, f"{exc.__class__.__name__}: {exc}"
@@ -142,18 +131,6 @@ def _check_writable(out: Path) -> None:
         raise DatasetError(f"cannot write to {out}: {exc.strerror or exc}") from exc
 
 
-def read_manifest(path: Path) -> list[dict[str, Any]]:
-    records = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise DatasetError(f"{path}:{number}: not a JSON record ({exc.msg})") from exc
-    return records
-
-
 def _existing_records(out: Path) -> dict[str, dict[str, Any]]:
     """Finished samples: the manifest plus parts of an interrupted run, keyed by id. A record
     counts only if its video is there too."""
@@ -161,37 +138,19 @@ def _existing_records(out: Path) -> dict[str, dict[str, Any]]:
     if (out / MANIFEST).exists():
         for record in read_manifest(out / MANIFEST):
             records[record["id"]] = record
-    parts = out / PARTS
-    if parts.is_dir():
-        for part in sorted(parts.glob("*.json")):
-            try:
-                record = json.loads(part.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                part.unlink()  # cannot happen through atomic renames; drop and regenerate
-                continue
-            records[record["id"]] = record
+    for record in read_parts(out):
+        records[record["id"]] = record
     return {rid: r for rid, r in records.items() if (out / r["video"]["path"]).is_file()}
 
 
 def _check_identity(out: Path, config: GenerateConfig) -> None:
-    meta_path = out / DATASET_JSON
-    if not meta_path.exists():
+    meta = read_dataset_json(out)
+    if meta is None:
         return
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"{meta_path} is not valid JSON: {exc.msg}") from exc
     if meta.get("identity") != config.identity():
         raise DatasetError(
             f"{out} holds a dataset generated with other options "
             f"({json.dumps(meta.get('identity'), sort_keys=True)}); use another --out folder")
-
-
-def _remove_temp_files(out: Path) -> None:
-    for folder in (out, out / VIDEOS, out / PARTS):
-        if folder.is_dir():
-            for tmp in folder.glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
 
 
 def _write_dataset_json(out: Path, config: GenerateConfig, counts: dict[str, int],
@@ -206,14 +165,13 @@ def _write_dataset_json(out: Path, config: GenerateConfig, counts: dict[str, int
         "num_samples": sum(counts.values()),
         "complete": complete,
     }
-    _atomic_write_text(out / DATASET_JSON, json.dumps(meta, indent=2) + "\n")
+    write_dataset_json(out, meta)
 
 
 def finalize(out: Path, config: GenerateConfig, complete: bool) -> dict[str, int]:
     """Merge parts into the sorted manifest, then drop the parts."""
     records = _existing_records(out)
-    lines = [dumps(records[rid]) for rid in sorted(records)]
-    _atomic_write_text(out / MANIFEST, "".join(line + "\n" for line in lines))
+    write_manifest(out, records.values())
     counts: dict[str, int] = {}
     for rid in sorted(records):
         counts[records[rid]["task"]] = counts.get(records[rid]["task"], 0) + 1
@@ -237,7 +195,7 @@ def generate(config: GenerateConfig,
     out = config.out
     _check_writable(out)
     _check_identity(out, config)
-    _remove_temp_files(out)
+    remove_temp_files(out, out / VIDEOS, out / PARTS)
     (out / VIDEOS).mkdir(exist_ok=True)
     (out / PARTS).mkdir(exist_ok=True)
     done = _existing_records(out)

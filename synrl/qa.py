@@ -3,7 +3,7 @@
 What a trained model sees (:data:`SYSTEM_PROMPT` and :func:`user_prompt`), the exact text a
 correct ``<answer>`` block holds for a record (:func:`answer_for`), how a completion is
 parsed back (:func:`parse_answer`, plus the parsers of :mod:`synrl.answers` re-exported
-here), and the prompts of the CoT pipeline's model roles (generator, judge, polisher).
+here). The prompts of the CoT pipeline's model roles live in :mod:`synrl.cot.prompts`.
 
 Keeping them together means a prompt changed for training is the prompt evaluated, and an
 answer written into an SFT target is the answer the rewards score as correct. The prompt
@@ -13,10 +13,12 @@ strings are snapshot-tested (``tests/test_qa.py``): changing one is a deliberate
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from synrl.dataset import is_ordered
 from synrl.answers import (
     canonical_list,
     extract_answer,
@@ -32,34 +34,30 @@ from synrl.answers import (
 
 __all__ = [
     "ANSWER_INSTRUCTIONS",
-    "GENERATOR_SYSTEM_PROMPT",
-    "JUDGE_SYSTEM_PROMPT",
-    "POLISHER_SYSTEM_PROMPT",
     "SYSTEM_PROMPT",
     "THINK_INSTRUCTION",
+    "Blocks",
+    "answer_block",
     "answer_for",
     "answer_instruction",
+    "chat_messages",
+    "follows_format",
+    "parse_blocks",
+    "think_block",
     "canonical_list",
     "extract_answer",
     "format_completion",
     "format_options",
-    "format_timestamp",
-    "generator_prompt",
-    "generator_retry_prompt",
-    "judge_prompt",
     "lists_match",
     "normalize_text",
     "numbers_match",
-    "object_names",
     "parse_answer",
     "parse_choice",
     "parse_interval",
     "parse_number",
     "parse_yes_no",
-    "polisher_prompt",
     "split_list",
     "split_completion",
-    "timeline_text",
     "user_prompt",
 ]
 
@@ -114,7 +112,7 @@ def user_prompt(record: Mapping[str, Any]) -> str:
     options = format_options(record.get("options"))
     if options:
         parts.append("Options:\n" + options)
-    ordered = record.get("answer_ordered", True) is not False
+    ordered = is_ordered(record)
     parts.append(THINK_INSTRUCTION + " " + answer_instruction(record["answer_type"], ordered))
     return "\n".join(parts)
 
@@ -157,7 +155,7 @@ def answer_for(record: Mapping[str, Any]) -> str:
         # The question's own wording ("King of Spades") when it denotes the same list as the
         # canonical items ("KS"): an SFT target should answer in the words the question uses.
         wording = str(record.get("answer_text") or "")
-        ordered = record.get("answer_ordered", True) is not False
+        ordered = is_ordered(record)
         if wording and canonical_list(wording, ordered) == canonical_list(items, ordered):
             return wording
         return ", ".join(str(item) for item in items)
@@ -169,29 +167,105 @@ def answer_for(record: Mapping[str, Any]) -> str:
     return str(record.get("answer_text") or answer)
 
 
-def format_completion(think: str, answer: str) -> str:
-    """``<think>think</think><answer>answer</answer>``, both parts stripped."""
-    return f"<think>{think.strip()}</think><answer>{answer.strip()}</answer>"
+# ------------------------------------------------------------- the completion format
+#
+# One parser of the ``<think>...</think><answer>...</answer>`` template serves the CoT
+# checker (:func:`split_completion`), the format reward (:func:`follows_format`) and the
+# SFT export. Tags are matched case-insensitively everywhere, as the accuracy reward's
+# :func:`synrl.answers.extract_answer` already did: a model that writes ``<Answer>`` has its
+# answer read, so the format reward accepts it too rather than scoring the content and
+# punishing the case. Writers always emit the lower-case tags of the prompt.
+
+THINK_OPEN, THINK_CLOSE, ANSWER_OPEN, ANSWER_CLOSE = "<think>", "</think>", "<answer>", "</answer>"
+_TAG = re.compile(r"<(/?)(think|answer)>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """A completion cut at its four tags: the two blocks and the text around them."""
+
+    before: str
+    think: str
+    between: str
+    answer: str
+    after: str
+
+
+def parse_blocks(completion: str) -> Blocks | None:
+    """The blocks of a completion holding exactly one think block followed by exactly one
+    answer block (each tag once, in order), else ``None``. Linear in the input: a regular
+    expression with lazy groups over the whole text would be quadratic on adversarial input.
+    """
+    if not isinstance(completion, str):
+        return None
+    found: dict[str, list[re.Match[str]]] = {}
+    for tag in _TAG.finditer(completion):
+        found.setdefault(tag.group(1) + tag.group(2).lower(), []).append(tag)
+    if sorted(found) != ["/answer", "/think", "answer", "think"] or any(len(v) != 1 for v in found.values()):
+        return None
+    t_open, t_close = found["think"][0], found["/think"][0]
+    a_open, a_close = found["answer"][0], found["/answer"][0]
+    if not (t_open.end() <= t_close.start() and t_close.end() <= a_open.start()
+            and a_open.end() <= a_close.start()):
+        return None
+    return Blocks(completion[: t_open.start()], completion[t_open.end() : t_close.start()],
+                  completion[t_close.end() : a_open.start()], completion[a_open.end() : a_close.start()],
+                  completion[a_close.end() :])
 
 
 def split_completion(completion: str) -> tuple[str, str] | None:
     """``(think, answer)`` of a completion holding exactly one of each block, else ``None``.
 
     Text around the blocks is ignored, so a chain a model wrapped in prose can still be
-    reduced to its two parts (the format reward, stricter, judges the whole string).
+    reduced to its two parts (:func:`follows_format`, stricter, judges the whole string).
     """
-    if not isinstance(completion, str):
-        return None
-    for tag in ("<think>", "</think>", "<answer>", "</answer>"):
-        if completion.count(tag) != 1:
-            return None
-    think_start = completion.index("<think>") + len("<think>")
-    think_end = completion.index("</think>")
-    answer_start = completion.index("<answer>") + len("<answer>")
-    answer_end = completion.index("</answer>")
-    if not think_start <= think_end < answer_start <= answer_end:
-        return None
-    return completion[think_start:think_end].strip(), completion[answer_start:answer_end].strip()
+    blocks = parse_blocks(completion)
+    return None if blocks is None else (blocks.think.strip(), blocks.answer.strip())
+
+
+def follows_format(completion: str) -> bool:
+    """Whether ``completion`` is exactly ``<think>...</think><answer>...</answer>``.
+
+    Whitespace may surround the blocks; each tag appears exactly once (so repeated and
+    nested blocks fail), the think block may be empty but the answer may not, and nothing
+    but whitespace may stand before, between or after the blocks.
+    """
+    blocks = parse_blocks(completion)
+    return (blocks is not None and not blocks.before.strip() and not blocks.between.strip()
+            and not blocks.after.strip() and bool(blocks.answer.strip()))
+
+
+def think_block(think: str) -> str:
+    """``<think>think</think>``."""
+    return f"{THINK_OPEN}{think}{THINK_CLOSE}"
+
+
+def answer_block(answer: str) -> str:
+    """``<answer>answer</answer>``."""
+    return f"{ANSWER_OPEN}{answer}{ANSWER_CLOSE}"
+
+
+def format_completion(think: str, answer: str) -> str:
+    """``<think>think</think><answer>answer</answer>``, both parts stripped."""
+    return think_block(think.strip()) + answer_block(answer.strip())
+
+
+# ------------------------------------------------------------------- chat messages
+
+def chat_messages(prompt: str, media: Sequence[Mapping[str, Any]] = (), *,
+                  system: str | None = SYSTEM_PROMPT,
+                  target: str | None = None) -> list[dict[str, Any]]:
+    """The chat of one sample, as SFT, GRPO and evaluation send it: the system prompt
+    (unless ``system`` is None), the user turn (``media`` content parts, e.g. ``{"type":
+    "video", "video": path}``, then ``prompt``), and the assistant's ``target`` when given
+    (SFT). Content is always a list of typed parts."""
+    messages: list[dict[str, Any]] = []
+    if system is not None:
+        messages.append({"role": "system", "content": [{"type": "text", "text": system}]})
+    messages.append({"role": "user", "content": [*map(dict, media), {"type": "text", "text": prompt}]})
+    if target is not None:
+        messages.append({"role": "assistant", "content": [{"type": "text", "text": target}]})
+    return messages
 
 
 def parse_answer(completion: str, record: Mapping[str, Any], *, lenient: bool = False) -> Any:
@@ -213,198 +287,8 @@ def parse_answer(completion: str, record: Mapping[str, Any], *, lenient: bool = 
     if kind == "yes_no":
         return parse_yes_no(text)
     if kind == "list":
-        items = canonical_list(text, record.get("answer_ordered", True) is not False)
+        items = canonical_list(text, is_ordered(record))
         return items or None
     if kind == "interval":
         return parse_interval(text)
     return text
-
-
-# ------------------------------------------------------------------------- timelines
-
-
-def format_timestamp(ms: float, decimals: int = 0) -> str:
-    """``mm:ss`` (or ``mm:ss.s`` with ``decimals``) of a time in milliseconds, rounded.
-
-    Rounding (not truncation) keeps every printed time within half a second of the event,
-    the tolerance of the CoT checker. Hours are added past 59:59.
-    """
-    seconds = max(0.0, float(ms) / 1000.0)
-    scale = 10**decimals
-    ticks = int(math.floor(seconds * scale + 0.5))
-    whole, frac = divmod(ticks, scale)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{minutes:02d}:{secs:02d}"
-    if hours:
-        text = f"{hours:02d}:{text}"
-    if decimals:
-        text += f".{frac:0{decimals}d}"
-    return text
-
-
-def object_names(record: Mapping[str, Any]) -> dict[str, str]:
-    """Track id -> how people call the object ("green circle", "orange T shape")."""
-    from synrl.render.shapes import shape_name
-
-    return {
-        str(track["id"]): f"{track['color']} {shape_name(str(track['shape']))}"
-        for track in record.get("tracks") or []
-    }
-
-
-_EVENT_TIME_KEYS = frozenset({"type", "start_ms", "end_ms", "start_frame", "end_frame"})
-
-
-def _event_line(event: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    start, end = event["start_ms"], event["end_ms"]
-    when = format_timestamp(start, 1)
-    if end != start:
-        when += f" to {format_timestamp(end, 1)}"
-    frames = f"frame {event['start_frame']}" if end == start else f"frames {event['start_frame']}-{event['end_frame']}"
-    details = []
-    for key, value in event.items():
-        if key in _EVENT_TIME_KEYS:
-            continue
-        if isinstance(value, str) and value in names:
-            value = names[value]
-        elif isinstance(value, (list, dict)):
-            value = json.dumps(value, ensure_ascii=False)
-        details.append(f"{key}: {value}")
-    detail = "; ".join(details)
-    return f"- {when} ({frames}): {event['type']}" + (f"; {detail}" if detail else "")
-
-
-def timeline_text(record: Mapping[str, Any], max_state_chars: int = 4000) -> str:
-    """The record's ground truth as text for the CoT model roles.
-
-    Video length, the objects, every timeline event with its time (mm:ss.s) and frames,
-    and the state snapshots (long-term tasks), which are cut at ``max_state_chars``.
-    """
-    video = record["video"]
-    names = object_names(record)
-    target = (record.get("query") or {}).get("object")
-    lines = [
-        f"Video: {video['duration_ms'] / 1000:.1f} s, {video['fps']} fps, {video['num_frames']} frames "
-        f"(00:00 to {format_timestamp(video['duration_ms'], 1)})."
-    ]
-    if names:
-        described = [f"{name} (asked about)" if tid == target else name for tid, name in names.items()]
-        lines.append("Objects: " + ", ".join(described) + ".")
-    lines.append("Events:")
-    events = record.get("timeline") or []
-    lines.extend(_event_line(event, names) for event in events)
-    if not events:
-        lines.append("- none")
-    states = record.get("states") or []
-    if states:
-        text = json.dumps(states, ensure_ascii=False, separators=(",", ":"))
-        if len(text) > max_state_chars:
-            text = text[:max_state_chars] + " ...(cut)"
-        lines.append("States: " + text)
-    return "\n".join(lines)
-
-
-def _correct_answer_line(record: Mapping[str, Any]) -> str:
-    answer = answer_for(record)
-    text = str(record.get("answer_text") or "")
-    if record["answer_type"] == "multiple_choice" and text:
-        return f"{answer} ({text})"
-    return answer
-
-
-def _question_block(record: Mapping[str, Any]) -> str:
-    block = "Question: " + str(record["question"]).strip()
-    options = format_options(record.get("options"))
-    if options:
-        block += "\nOptions:\n" + options
-    return block
-
-
-# ------------------------------------------------------------- CoT pipeline: generator
-
-GENERATOR_SYSTEM_PROMPT = (
-    "You write the reasoning of a person who watches a short video and answers a question "
-    "about it. You are given frames of the video, the question, the correct answer and the "
-    "exact timeline of events measured from the video's source code. Write the reasoning the "
-    "way an attentive viewer thinks aloud: what they notice, when (as mm:ss), how things "
-    "change, and how that leads to the answer. Use only facts from the timeline and the "
-    "frames; never mention the timeline, metadata or that the answer was given to you."
-)
-
-
-def generator_prompt(record: Mapping[str, Any]) -> str:
-    """The generator's text, sent after the frames (or video) of ``record``."""
-    return (
-        f"{_question_block(record)}\n"
-        f"Correct answer: {_correct_answer_line(record)}\n\n"
-        f"Timeline (ground truth):\n{timeline_text(record)}\n\n"
-        "Write step-by-step reasoning in the voice of someone watching the video. Mention "
-        "each event that matters with its time as mm:ss (rounded to the nearest second, or "
-        "mm:ss.s when two events fall in the same second), refer to objects by colour and "
-        "shape as listed, and log every state change in order. Reply with exactly "
-        "<think>your reasoning</think><answer>ANSWER</answer>, where ANSWER is exactly: "
-        f"{answer_for(record)}"
-    )
-
-
-def generator_retry_prompt(feedback: str) -> str:
-    """The follow-up turn that sends a failed chain back to the generator (reflection)."""
-    return (
-        "A reviewer checked your reasoning against the timeline and found problems:\n"
-        f"{feedback.strip()}\n\n"
-        "Rewrite the whole reasoning so that it fixes every problem, keeps the events in the "
-        "right order with the right times, and ends with the correct answer. Reply with "
-        "exactly <think>...</think><answer>...</answer>."
-    )
-
-
-# ------------------------------------------------------------------ CoT pipeline: judge
-
-JUDGE_SYSTEM_PROMPT = (
-    "You are a strict reviewer of reasoning about videos. You compare a chain of reasoning "
-    "with the ground-truth timeline of the video and report, as a JSON object, whether it "
-    "reaches the correct answer and whether every event it describes happens in the right "
-    "order at the right time (within half a second)."
-)
-
-#: Keys of the judge's JSON verdict, all required.
-JUDGE_KEYS = ("answer_correct", "events_in_order", "timestamps_correct", "feedback")
-
-
-def judge_prompt(record: Mapping[str, Any], cot: str) -> str:
-    """The judge's text: ground truth, the chain to review and the verdict schema."""
-    return (
-        f"{_question_block(record)}\n"
-        f"Correct answer: {_correct_answer_line(record)}\n\n"
-        f"Timeline (ground truth):\n{timeline_text(record)}\n\n"
-        f"Reasoning to review:\n{cot.strip()}\n\n"
-        "Reply with one JSON object and nothing else:\n"
-        '{"answer_correct": true or false, "events_in_order": true or false, '
-        '"timestamps_correct": true or false, "feedback": "what is wrong and how to fix it, '
-        'or an empty string"}\n'
-        "answer_correct: the final answer equals the correct answer. events_in_order: every "
-        "event described happens in the timeline, in that order, with the right objects, and "
-        "no event that matters is missing or invented. timestamps_correct: every time "
-        "mentioned is within 0.5 s of the event it names."
-    )
-
-
-# --------------------------------------------------------------- CoT pipeline: polisher
-
-POLISHER_SYSTEM_PROMPT = (
-    "You edit reasoning about videos for fluency. Rewrite it so it reads like natural, "
-    "concise thinking aloud, but keep every fact: each event, its time (mm:ss exactly as "
-    "written), the objects' colours and shapes, the order of steps and the final answer. "
-    "Add nothing new."
-)
-
-
-def polisher_prompt(cot: str) -> str:
-    """The polisher's text: the verified chain to rewrite."""
-    return (
-        "Rewrite this reasoning to be more natural and fluent. Keep all times, objects, "
-        "events, their order and the answer unchanged. Reply with exactly "
-        "<think>...</think><answer>...</answer>, with the answer block unchanged.\n\n"
-        f"{cot.strip()}"
-    )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from synrl import __version__
-from synrl.tasks.base import Event, Question, Simulation, Task, Track
+from synrl.suite.base import Event, Question, Simulation, Task, Track
 
 SPLITS = ("train", "val", "test")
 # Each split owns a disjoint range of sample seeds, so no held-out sample can ever coincide
@@ -102,8 +101,3 @@ def build_record(task: Task, *, split: str, base_seed: int, index: int, seed: in
     }
     record.update(question.extra)
     return record
-
-
-def dumps(record: dict[str, Any]) -> str:
-    """One manifest line. Fixed separators and key order keep reruns byte-identical."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synrl.generate import DATASET_JSON, MANIFEST, DatasetError, read_manifest
+from synrl.dataset import ANSWER_TYPES, DATASET_JSON, DatasetError, load_dataset, read_dataset_json
 from synrl.render.video import VideoError, probe
 
 RECORD_KEYS = ("id", "task", "family", "primitive", "seed", "difficulty", "version", "video",
@@ -17,7 +16,6 @@ RECORD_KEYS = ("id", "task", "family", "primitive", "seed", "difficulty", "versi
 VIDEO_KEYS = ("path", "fps", "num_frames", "width", "height", "duration_ms")
 EVENT_KEYS = ("type", "start_ms", "end_ms", "start_frame", "end_frame")
 TRACK_SERIES = ("x", "y", "angle", "scale", "visible")
-ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval")
 
 
 @dataclass
@@ -34,16 +32,6 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.dataset_errors
-
-
-def load_dataset(folder: Path) -> list[dict[str, Any]]:
-    """Records of a dataset folder; a clear error if it is not one."""
-    if not folder.is_dir():
-        raise DatasetError(f"{folder} is not a folder")
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        raise DatasetError(f"{folder} has no {MANIFEST}: not a synrl dataset")
-    return read_manifest(manifest)
 
 
 def check_answer(record: dict[str, Any]) -> list[str]:
@@ -131,17 +119,15 @@ def validate(folder: Path, decode: bool = True) -> Report:
     """Check every record and video of a dataset folder."""
     records = load_dataset(folder)
     report = Report()
-    meta_path = folder / DATASET_JSON
-    if not meta_path.is_file():
-        report.dataset_errors.append(f"{DATASET_JSON} is missing")
-    else:
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            if not meta.get("complete"):
-                report.dataset_errors.append(
-                    "dataset.json says the run did not complete: rerun the generate command")
-        except json.JSONDecodeError as exc:
-            report.dataset_errors.append(f"{DATASET_JSON} is not JSON: {exc.msg}")
+    try:
+        meta = read_dataset_json(folder)
+        if meta is None:
+            report.dataset_errors.append(f"{DATASET_JSON} is missing")
+        elif not meta.get("complete"):
+            report.dataset_errors.append(
+                f"{DATASET_JSON} says the run did not complete: rerun the generate command")
+    except DatasetError as exc:
+        report.dataset_errors.append(str(exc).replace(str(folder) + "/", ""))
     ids = [r.get("id") for r in records]
     if ids != sorted(ids):
         report.dataset_errors.append("manifest is not sorted by id")

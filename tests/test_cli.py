@@ -28,7 +28,7 @@ def test_tasks_lists_the_registry():
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["--tasks", "colision_count"], "Did you mean 'collision_count'"),
+    (["--tasks", "colision_count"], "did you mean 'collision_count'"),
     (["--per-task", "0"], "per_task"),
     (["--per-task", "-3"], "per_task"),
     (["--width", "447"], "even number"),

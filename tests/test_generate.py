@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from synrl.config import GenerateConfig
-from synrl.generate import DatasetError, generate
+from synrl.dataset import DatasetError
+from synrl.generate import generate
 from synrl.render.video import read_frames
 from synrl.validate import validate
 

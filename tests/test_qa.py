@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from synrl import answers, qa
+from synrl.cot import prompts
 from synrl.rewards import get_reward
 
 RECORD = {
@@ -74,18 +75,18 @@ def test_answering_prompt_snapshots():
 
 
 def test_pipeline_prompt_snapshots():
-    assert qa.timeline_text(RECORD) == TIMELINE
-    assert qa.generator_prompt(RECORD) == QUESTION + TIMELINE + (
+    assert prompts.timeline_text(RECORD) == TIMELINE
+    assert prompts.generator_prompt(RECORD) == QUESTION + TIMELINE + (
         "\n\nWrite step-by-step reasoning in the voice of someone watching the video. Mention each event that "
         "matters with its time as mm:ss (rounded to the nearest second, or mm:ss.s when two events fall in the "
         "same second), refer to objects by colour and shape as listed, and log every state change in order. "
         "Reply with exactly <think>your reasoning</think><answer>ANSWER</answer>, where ANSWER is exactly: B")
-    assert qa.generator_retry_prompt("- wrong") == (
+    assert prompts.generator_retry_prompt("- wrong") == (
         "A reviewer checked your reasoning against the timeline and found problems:\n- wrong\n\nRewrite the "
         "whole reasoning so that it fixes every problem, keeps the events in the right order with the right "
         "times, and ends with the correct answer. Reply with exactly <think>...</think><answer>...</answer>.")
     chain = "<think>x</think><answer>B</answer>"
-    assert qa.judge_prompt(RECORD, chain) == QUESTION + TIMELINE + (
+    assert prompts.judge_prompt(RECORD, chain) == QUESTION + TIMELINE + (
         "\n\nReasoning to review:\n<think>x</think><answer>B</answer>\n\n"
         "Reply with one JSON object and nothing else:\n"
         '{"answer_correct": true or false, "events_in_order": true or false, "timestamps_correct": true or '
@@ -93,13 +94,13 @@ def test_pipeline_prompt_snapshots():
         "answer_correct: the final answer equals the correct answer. events_in_order: every event described "
         "happens in the timeline, in that order, with the right objects, and no event that matters is missing "
         "or invented. timestamps_correct: every time mentioned is within 0.5 s of the event it names.")
-    assert qa.polisher_prompt(chain) == (
+    assert prompts.polisher_prompt(chain) == (
         "Rewrite this reasoning to be more natural and fluent. Keep all times, objects, events, their order "
         "and the answer unchanged. Reply with exactly <think>...</think><answer>...</answer>, with the answer "
         "block unchanged.\n\n<think>x</think><answer>B</answer>")
-    assert qa.GENERATOR_SYSTEM_PROMPT.startswith("You write the reasoning of a person who watches")
-    assert qa.JUDGE_SYSTEM_PROMPT.startswith("You are a strict reviewer") and "JSON" in qa.JUDGE_SYSTEM_PROMPT
-    assert qa.POLISHER_SYSTEM_PROMPT.startswith("You edit reasoning about videos for fluency")
+    assert prompts.GENERATOR_SYSTEM_PROMPT.startswith("You write the reasoning of a person who watches")
+    assert prompts.JUDGE_SYSTEM_PROMPT.startswith("You are a strict reviewer") and "JSON" in prompts.JUDGE_SYSTEM_PROMPT
+    assert prompts.POLISHER_SYSTEM_PROMPT.startswith("You edit reasoning about videos for fluency")
 
 
 @pytest.mark.parametrize("answer_type, answer, extra, expected", [
@@ -143,13 +144,13 @@ def test_parse_answer_by_type():
 
 
 def test_format_timestamp_rounds_to_stay_within_half_a_second():
-    assert qa.format_timestamp(1701) == "00:02"
-    assert qa.format_timestamp(1499) == "00:01"
-    assert qa.format_timestamp(1701, 1) == "00:01.7"
-    assert qa.format_timestamp(59_600) == "01:00"
-    assert qa.format_timestamp(3_725_000) == "01:02:05"
+    assert prompts.format_timestamp(1701) == "00:02"
+    assert prompts.format_timestamp(1499) == "00:01"
+    assert prompts.format_timestamp(1701, 1) == "00:01.7"
+    assert prompts.format_timestamp(59_600) == "01:00"
+    assert prompts.format_timestamp(3_725_000) == "01:02:05"
     for ms in range(0, 10_000, 37):
-        seconds = int(qa.format_timestamp(ms)[-2:])
+        seconds = int(prompts.format_timestamp(ms)[-2:])
         assert abs(seconds - ms / 1000) <= 0.5
 
 
@@ -163,3 +164,23 @@ def test_parsers_are_the_ones_of_synrl_answers():
     for name in ("extract_answer", "parse_choice", "parse_number", "parse_yes_no", "parse_interval",
                  "canonical_list", "lists_match", "split_list", "normalize_text", "numbers_match"):
         assert getattr(qa, name) is getattr(answers, name)
+
+
+def test_one_parser_for_checker_reward_and_export():
+    text = "Well: <think> a </think>\n<ANSWER> B </ANSWER>"
+    blocks = qa.parse_blocks(text)
+    assert blocks is not None and (blocks.before, blocks.think, blocks.answer) == ("Well: ", " a ", " B ")
+    assert qa.split_completion(text) == ("a", "B")
+    assert not qa.follows_format(text)  # text before the think block
+    assert qa.follows_format(text.removeprefix("Well: "))
+    assert qa.parse_blocks("<answer>B</answer><think>a</think>") is None
+    assert qa.format_completion(" a ", " B ") == qa.think_block("a") + qa.answer_block("B")
+
+
+def test_chat_messages_for_sft_grpo_and_eval():
+    video = {"type": "video", "video": "v.mp4"}
+    sft = qa.chat_messages("Q?", [video], target="<think>t</think><answer>A</answer>")
+    assert [m["role"] for m in sft] == ["system", "user", "assistant"]
+    assert sft[0]["content"] == [{"type": "text", "text": qa.SYSTEM_PROMPT}]
+    assert sft[1]["content"] == [video, {"type": "text", "text": "Q?"}]
+    assert [m["role"] for m in qa.chat_messages("Q?", [video], system=None)] == ["user"]

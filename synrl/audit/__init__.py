@@ -18,10 +18,14 @@ from typing import Any, Callable
 import numpy as np
 
 from synrl.audit.observe import Observation, observe
+from synrl.registry import Registry
+from synrl.suite.registry import load_modules
 from synrl.render.video import VideoError, read_frames
 
 Auditor = Callable[[dict[str, Any], list[Observation]], Any]
-_AUDITORS: dict[str, Auditor] = {}
+
+
+AUDITORS: Registry[Auditor] = Registry("auditor", loader=lambda: load_modules("audit"))
 
 
 class AuditError(Exception):
@@ -29,16 +33,13 @@ class AuditError(Exception):
 
 
 def register_auditor(task_id: str) -> Callable[[Auditor], Auditor]:
-    def decorator(fn: Auditor) -> Auditor:
-        _AUDITORS[task_id] = fn
-        return fn
-    return decorator
+    """Decorator registering the pixel auditor of ``task_id``."""
+    return AUDITORS.register(task_id)
 
 
 def auditor_for(task_id: str) -> Auditor | None:
-    import synrl.audit.tasks  # noqa: F401  (registers the built-in auditors)
-
-    return _AUDITORS.get(task_id)
+    """The auditor of ``task_id``, or None (reported as "unaudited", never as passed)."""
+    return AUDITORS.find(task_id)
 
 
 @dataclass
@@ -128,7 +129,7 @@ def audit_reversed(record: dict[str, Any], identity: dict[str, Any]) -> SampleAu
     answer derived from those pixels is the task's declared reversed answer."""
     from synrl.config import VideoOptions
     from synrl.generate import SampleRequest, build_sample, write_video
-    from synrl.tasks import get_task
+    from synrl.suite import get_task
 
     task = get_task(record["task"])
     result = SampleAudit(record["id"], record["task"], "ok")

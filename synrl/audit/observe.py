@@ -25,10 +25,9 @@ from PIL import Image, ImageDraw
 
 from synrl.render.shapes import PALETTE, SHAPES, bar_width, unit_polygon
 
-# A pixel belongs to an object if it is within this RGB distance of the object's
-# background-to-colour segment; other palette colours are >= 75 away from every such segment.
-MAX_RESIDUAL = 45.0
-MIN_COVERAGE = 0.2
+# The colour-matching contract shared with the renderer (synrl.scene): other palette
+# colours are >= 75 away from every background-to-colour segment.
+from synrl.scene import MAX_RESIDUAL, MIN_COVERAGE  # noqa: E402
 # Per channel: encoder noise on flat background stays well below this.
 BACKGROUND_DISTANCE = 14
 # A drawn object has a solid interior (even a thin L at 256 px keeps a pixel or two);

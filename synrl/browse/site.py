@@ -18,12 +18,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from synrl.generate import DATASET_JSON, DatasetError
-from synrl.validate import load_dataset
+from synrl.dataset import GROUNDED_COT, DatasetError, iter_jsonl, read_dataset_json
+from synrl.dataset import load_dataset
 
 #: Audit report read when none is given: `synrl audit DIR --report DIR/audit.json`.
 DEFAULT_AUDIT = "audit.json"
-COT = "cot.jsonl"
 THUMB_WIDTH = 160
 
 
@@ -56,19 +55,14 @@ def _rel(target: Path, start: Path) -> str:
 
 def read_cot(folder: Path) -> dict[str, dict[str, Any]]:
     """``cot.jsonl`` by sample id (empty when the dataset has none)."""
-    path = folder / COT
     out: dict[str, dict[str, Any]] = {}
-    if not path.is_file():
-        return out
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BrowseError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+    try:
+        for row in iter_jsonl(folder / GROUNDED_COT):
             if isinstance(row, dict) and isinstance(row.get("cot"), str):
                 out[str(row.get("id"))] = {"cot": row["cot"], "status": row.get("status", ""),
                                            "source": row.get("source", "")}
+    except DatasetError as exc:
+        raise BrowseError(str(exc)) from exc
     return out
 
 
@@ -242,12 +236,10 @@ def build_site(folder: Path, out: Path | None = None, audit: Path | None = None,
     audit = audit or (folder / DEFAULT_AUDIT if (folder / DEFAULT_AUDIT).is_file() else None)
     verdicts = read_audit(audit, records)
     cots = read_cot(folder)
-    info = {}
-    if (folder / DATASET_JSON).is_file():
-        try:
-            info = json.loads((folder / DATASET_JSON).read_text())
-        except json.JSONDecodeError as exc:
-            raise BrowseError(f"{folder / DATASET_JSON}: not JSON ({exc.msg})") from exc
+    try:
+        info = read_dataset_json(folder) or {}
+    except DatasetError as exc:
+        raise BrowseError(str(exc)) from exc
     env = _environment()
     static = resources.files("synrl.browse") / "static"
     for name in ("browse.css", "browse.js"):

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from synrl.cot.names import NAME_KINDS, name_list, unknown_names
-from synrl.qa import answer_for, format_timestamp, object_names, split_completion
+from synrl.qa import answer_for, split_completion
+from synrl.cot.prompts import format_timestamp, object_names
 from synrl.render.shapes import PALETTE, shape_name
 from synrl.rewards import accuracy_reward, follows_format
 

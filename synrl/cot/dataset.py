@@ -10,11 +10,10 @@ from typing import Any
 
 from synrl.cot.check import CheckConfig, check_cot
 from synrl.cot.grounded import MissingWriterError, grounded_cot, missing_writers
-from synrl.cot.jsonl import atomic_write_jsonl, iter_jsonl
+from synrl.dataset import GROUNDED_COT, atomic_write_jsonl, iter_jsonl
 
 __all__ = ["GROUNDED_COT", "GroundedSummary", "grounded_lines", "load_cot", "write_grounded_cot"]
 
-GROUNDED_COT = "cot.jsonl"
 
 
 @dataclass
@@ -52,7 +51,7 @@ def write_grounded_cot(folder: Path, *, out: Path | None = None, strict: bool = 
     task without a grounded writer raises :class:`MissingWriterError` before anything is
     written; without it, that task's samples are skipped and listed in the summary.
     """
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     records = load_dataset(folder)
     if tasks is not None:

@@ -30,10 +30,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from synrl import qa
+from synrl.cot import prompts
 from synrl.llm.cache import ResponseCache
 from synrl.cot.check import CheckConfig, check_cot
 from synrl.llm import ChatClient, ChatError, EndpointConfig, FatalEndpointError, RetryPolicy
-from synrl.cot.jsonl import JsonlAppender, atomic_write_json, iter_jsonl
+from synrl.dataset import MODEL_COT, JsonlAppender, atomic_write_json, iter_jsonl
 from synrl.cot.media import media_parts
 from synrl.rewards import accuracy_reward
 
@@ -46,7 +47,6 @@ __all__ = [
     "run_model_cot",
 ]
 
-MODEL_COT = "cot_model.jsonl"
 CACHE_FILE = ".cot_cache.sqlite"
 
 
@@ -151,7 +151,7 @@ def parse_verdict(text: str) -> Verdict | None:
         return None
     if not isinstance(data, dict):
         return None
-    flags = [_flag(data.get(key)) for key in qa.JUDGE_KEYS[:3]]
+    flags = [_flag(data.get(key)) for key in prompts.JUDGE_KEYS[:3]]
     if any(flag is None for flag in flags):
         return None
     feedback = data.get("feedback")
@@ -233,8 +233,8 @@ class _Sample:
     async def _judge(self, cot: str, round_no: int) -> Verdict | None:
         judge = self.config.judge
         assert judge is not None
-        messages: list[dict[str, Any]] = [self._system(judge, qa.JUDGE_SYSTEM_PROMPT),
-                                          {"role": "user", "content": qa.judge_prompt(self.record, cot)}]
+        messages: list[dict[str, Any]] = [self._system(judge, prompts.JUDGE_SYSTEM_PROMPT),
+                                          {"role": "user", "content": prompts.judge_prompt(self.record, cot)}]
         extra = {"response_format": {"type": "json_object"}} if self.config.judge_json_mode else None
         for attempt in range(1, self.config.judge_attempts + 1):
             reply = await self.client.chat("judge", judge, messages, extra, cache_tag=f"round {round_no} try {attempt}")
@@ -246,7 +246,7 @@ class _Sample:
             messages = messages[:2] + [
                 {"role": "assistant", "content": reply.content},
                 {"role": "user", "content": "That reply was not the JSON object asked for. Reply with only "
-                                            "the JSON object with keys " + ", ".join(qa.JUDGE_KEYS) + "."},
+                                            "the JSON object with keys " + ", ".join(prompts.JUDGE_KEYS) + "."},
             ]
         return None
 
@@ -254,8 +254,8 @@ class _Sample:
         """The polished chain, or the input and why the polish was not kept."""
         polisher = self.config.polisher
         assert polisher is not None
-        messages = [self._system(polisher, qa.POLISHER_SYSTEM_PROMPT),
-                    {"role": "user", "content": qa.polisher_prompt(cot)}]
+        messages = [self._system(polisher, prompts.POLISHER_SYSTEM_PROMPT),
+                    {"role": "user", "content": prompts.polisher_prompt(cot)}]
         reply = await self.client.chat("polisher", polisher, messages)
         self.tokens.add(reply)
         polished = normalize_chain(reply.content, self.record)
@@ -270,8 +270,8 @@ class _Sample:
             media_parts, record, self.folder, mode=config.media, frames=config.frames,
             max_side=config.frame_max_side, jpeg_quality=config.jpeg_quality, video_url=config.video_url)
         generator = config.generator
-        base = [self._system(generator, qa.GENERATOR_SYSTEM_PROMPT),
-                {"role": "user", "content": parts + [{"type": "text", "text": qa.generator_prompt(record)}]}]
+        base = [self._system(generator, prompts.GENERATOR_SYSTEM_PROMPT),
+                {"role": "user", "content": parts + [{"type": "text", "text": prompts.generator_prompt(record)}]}]
         messages = list(base)
         rounds: list[dict[str, Any]] = []
         for round_no in range(1, config.max_rounds + 1):
@@ -293,7 +293,7 @@ class _Sample:
                     failure, feedback = verdict.failure or "judge:other", _verdict_feedback(verdict)
             rounds.append({"round": round_no, "failure": failure, "feedback": feedback})
             messages = base + [{"role": "assistant", "content": reply.content},
-                               {"role": "user", "content": qa.generator_retry_prompt(feedback)}]
+                               {"role": "user", "content": prompts.generator_retry_prompt(feedback)}]
         return self._line("dropped", None, None, config.max_rounds, rounds, reason=rounds[-1]["failure"])
 
     async def _finish(self, cot: str, check: Any, round_no: int, rounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -355,7 +355,7 @@ def _summary(lines: list[dict[str, Any]], selected: int, errors: Counter, error_
 
 async def _run(folder: Path, config: LoopConfig, out: Path, cache_path: Path,
                on_progress: Callable[[int, int], None] | None) -> dict[str, Any]:
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     started = time.monotonic()
     records = load_dataset(folder)

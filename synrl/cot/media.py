@@ -11,7 +11,7 @@ from typing import Any, Literal
 import numpy as np
 from PIL import Image
 
-from synrl.qa import format_timestamp
+from synrl.cot.prompts import format_timestamp
 from synrl.render.video import read_frames
 
 __all__ = ["frame_indices", "media_parts"]

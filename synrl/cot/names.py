@@ -6,9 +6,10 @@ of Hearts"), cups ("Cup D"), files and paths ("notes.txt", "/src/app"), grid cel
 and tiles ("tile 7"). A chain that names a card never dealt or a cup that is not on the
 table is as wrong as one that names a purple square in a video without one.
 
-A *kind* is a way of naming (a pattern and a canonical form). A task registers, with
-:func:`register_names`, a function giving the names of each kind its record holds; kinds a
-task does not return are not checked for it.
+A *kind* is a way of naming (a pattern and a canonical form). Every task registers, with
+:func:`register_names` in its folder's ``cot.py``, a function giving the names of each kind
+its record holds (:func:`no_names` for coloured shapes); kinds a task does not return are
+not checked for it, and a task without a namer is an error, never a skipped check.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from synrl.answers import canonical_item
+from synrl.registry import Registry
+from synrl.suite.registry import load_modules
 
-__all__ = ["NAME_KINDS", "NameKind", "known_names", "mentioned_names", "register_names", "unknown_names"]
+__all__ = ["NAME_KINDS", "NameKind", "known_names", "mentioned_names", "register_names", "unknown_names",
+           "board_cells", "no_names", "record_operations", "record_states"]
 
 Record = Mapping[str, Any]
 
@@ -59,24 +63,19 @@ NAME_KINDS: dict[str, NameKind] = {
 }
 _LIST_SPLIT = re.compile(r"\s*,\s*|\s+and\s+|\s+or\s+")
 
-_NAMERS: dict[str, Callable[[Record], Mapping[str, set[str]]]] = {}
+Namer = Callable[[Record], Mapping[str, set[str]]]
+NAMERS: Registry[Namer] = Registry("namer", loader=lambda: load_modules("cot"))
 
 
-def register_names(task_id: str):
+def register_names(task_id: str) -> Callable[[Namer], Namer]:
     """Decorator: ``fn(record) -> {kind: names}`` gives what a ``task_id`` record holds."""
-
-    def decorate(fn: Callable[[Record], Mapping[str, set[str]]]):
-        _NAMERS[task_id] = fn
-        return fn
-
-    return decorate
+    return NAMERS.register(task_id)
 
 
 def known_names(record: Record) -> dict[str, set[str]]:
-    """Canonical names of each kind checked for ``record`` ({} when its task names nothing)."""
-    namer = _NAMERS.get(str(record.get("task")))
-    if namer is None:
-        return {}
+    """Canonical names of each kind checked for ``record``; a task without a registered
+    namer is an error (every task folder's ``cot.py`` registers one, maybe :func:`no_names`)."""
+    namer = NAMERS.get(str(record.get("task")))
     return {kind: {NAME_KINDS[kind].canonical(n) for n in names} for kind, names in namer(record).items()}
 
 
@@ -106,58 +105,26 @@ def name_list(record: Record, kind: str) -> str:
     return ", ".join(sorted(known_names(record).get(kind, ())))
 
 
-# ------------------------------------------------------------------------ the tasks
+# --------------------------------------------------------- helpers for task namers
 
-def _states(record: Record) -> list[Mapping[str, Any]]:
+def record_states(record: Record) -> list[Mapping[str, Any]]:
+    """The record's per-step states (long-term tasks)."""
     return list(record.get("states") or [])
 
 
-def _operations(record: Record) -> list[Mapping[str, Any]]:
+def record_operations(record: Record) -> list[Mapping[str, Any]]:
+    """The timeline without its two reveal phases: one entry per operation."""
     return list(record.get("timeline") or [])[1:-1]
 
 
-def _cells(record: Record) -> set[str]:
+def board_cells(record: Record) -> set[str]:
+    """Cell names ("c2") of the record's board, lower case as the boards draw them."""
     board = (record.get("scene") or {}).get("board") or {}
     return {f"{'abcdefgh'[c]}{r + 1}" for r in range(int(board.get("rows", 0)))
             for c in range(int(board.get("cols", 0)))}
 
 
-@register_names("cards")
-def _card_names(record: Record) -> dict[str, set[str]]:
-    cards = {c for state in _states(record) for c in state["pile"]}
-    cards |= {op["card"] for op in _operations(record) if "card" in op}
-    return {"card": cards}
-
-
-@register_names("chips")
-def _cup_names(record: Record) -> dict[str, set[str]]:
-    return {"cup": {cup for state in _states(record) for cup in state["cups"]}}
-
-
-@register_names("file_system")
-def _file_names(record: Record) -> dict[str, set[str]]:
-    paths = {"/"}
-    for state in _states(record):
-        paths |= set(state["dirs"]) | set(state["files"]) | {state["cwd"]}
-    files = {p.rsplit("/", 1)[-1] for p in paths if "." in p.rsplit("/", 1)[-1]}
-    # A command may name a file that never existed ("rm missing.txt" fails on screen).
-    for op in _operations(record):
-        for arg in op.get("args") or ():
-            name = str(arg).rstrip("/").rsplit("/", 1)[-1]
-            if "." in name.strip("."):
-                files.add(name)
-            if str(arg).startswith("/"):
-                paths.add(str(arg).rstrip("/") or "/")
-    return {"file": files, "path": paths}
-
-
-@register_names("grid_swap")
-@register_names("math_trail")
-def _cell_names(record: Record) -> dict[str, set[str]]:
-    return {"cell": _cells(record)}
-
-
-@register_names("sliding_puzzle")
-def _tile_names(record: Record) -> dict[str, set[str]]:
-    tiles = {str(t) for state in _states(record) for row in state["rows"] for t in row if t}
-    return {"cell": _cells(record), "tile": tiles}
+def no_names(record: Record) -> dict[str, set[str]]:
+    """Namer of tasks whose things are coloured shapes: the colour-and-shape test of
+    :func:`synrl.cot.check.mentioned_objects` covers them, no name kind applies."""
+    return {}

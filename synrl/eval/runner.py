@@ -2,8 +2,8 @@
 
 A run folder holds ``run.json`` (every setting, recorded), ``predictions.jsonl`` (one line
 per completion, appended as each arrives) and, after scoring, ``metrics.json``,
-``report.md``, ``scores.jsonl`` and ``charts/``. Each line is written with one ``write``
-call on an ``O_APPEND`` descriptor; a kill can at most leave an unterminated last line,
+``report.md``, ``scores.jsonl`` and ``charts/``. Lines are appended by
+:class:`synrl.dataset.JsonlAppender`: a kill can at most leave an unterminated last line,
 which the next run cuts off before appending. A rerun skips every (id, k) already answered
 and retries the failed ones.
 """
@@ -11,7 +11,6 @@ and retries the failed ones.
 from __future__ import annotations
 
 import json
-import os
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from synrl import __version__
+from synrl.dataset import JsonlAppender, atomic_write_json, repair_tail
 from synrl.eval.backends import Backend, Completion, Request, make_backend
 from synrl.eval.benchmarks import load_benchmark
 from synrl.eval.benchmarks.grounding_common import grounded_pair_id
@@ -32,34 +32,6 @@ PREDICTIONS = "predictions.jsonl"
 
 class RunError(Exception):
     """A run folder that cannot be used as asked."""
-
-
-def repair_tail(path: Path) -> int:
-    """Cut an unterminated last line (a write interrupted by a kill); returns bytes removed."""
-    if not path.exists():
-        return 0
-    size = path.stat().st_size
-    if size == 0:
-        return 0
-    with path.open("rb+") as handle:
-        handle.seek(size - 1)
-        if handle.read(1) == b"\n":
-            return 0
-        # Scan back for the last newline in chunks.
-        end = size
-        while end > 0:
-            start = max(0, end - 65536)
-            handle.seek(start)
-            chunk = handle.read(end - start)
-            cut = chunk.rfind(b"\n")
-            if cut >= 0:
-                keep = start + cut + 1
-                break
-            end = start
-        else:
-            keep = 0
-        handle.truncate(keep)
-        return size - keep
 
 
 def read_predictions(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
@@ -80,30 +52,6 @@ def read_predictions(path: Path) -> dict[tuple[str, int], dict[str, Any]]:
     return found
 
 
-class PredictionWriter:
-    """Appends whole lines atomically enough that a kill never leaves half a line behind."""
-
-    def __init__(self, path: Path) -> None:
-        repair_tail(path)
-        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def write(self, row: dict[str, Any]) -> None:
-        data = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
-        written = os.write(self.fd, data)
-        while written < len(data):  # regular files write everything; be safe anyway
-            written += os.write(self.fd, data[written:])
-        os.fsync(self.fd)
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-    def __enter__(self) -> PredictionWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def _check_run_json(out: Path, config: RunConfig) -> None:
     path = out / RUN_JSON
     if not path.exists():
@@ -119,9 +67,7 @@ def write_run_json(out: Path, config: RunConfig, **extra: Any) -> None:
     previous = json.loads(path.read_text()) if path.exists() else {}
     data = {"synrl_version": __version__, "model": config.model_label(), "config": config.model_dump(mode="json"),
             "created": previous.get("created", time.strftime("%Y-%m-%dT%H:%M:%S%z")), **extra}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    os.replace(tmp, path)
+    atomic_write_json(path, data)
 
 
 def load_run_config(out: Path) -> RunConfig:
@@ -196,9 +142,9 @@ def run_predictions(config: RunConfig, out: Path, backend: Backend | None = None
     own = backend is None
     backend = backend or make_backend(config)
     try:
-        with PredictionWriter(path) as writer:
+        with JsonlAppender(path) as writer:
             for completion in _run(backend, pending):
-                writer.write(completion.to_dict())
+                writer.append(completion.to_dict())
                 result.written += 1
                 result.failed += completion.text is None
                 if on_progress:

@@ -13,7 +13,7 @@ from typing import Any
 from synrl.answers import extract_answer, parse_interval, parse_number
 from synrl.eval.metrics import GROUNDING_THRESHOLDS, best_overlap, mean_relative_accuracy
 from synrl.eval.sample import EvalSample
-from synrl.qa import parse_answer
+from synrl.qa import answer_block, parse_answer
 from synrl.rewards import get_reward
 
 STATUSES = ("ok", "failed", "empty", "unparseable")
@@ -78,7 +78,7 @@ def score_prediction(sample: EvalSample, completion: str | None, *, lenient: boo
         return Scored("unparseable", 0.0, False, text)
     # The accuracy reward reads the answer block; handing it the extracted text in a block
     # makes lenient evaluation and the training reward agree on everything but extraction.
-    score = float(get_reward("accuracy")(f"<answer>{text}</answer>", gt))
+    score = float(get_reward("accuracy")(answer_block(text), gt))
     if sample.answer_type == "interval":
         return Scored("ok", score, score >= GROUNDING_CORRECT_IOU, text, score)
     return Scored("ok", score, score == 1.0, text)

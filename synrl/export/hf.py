@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from synrl import __version__
-from synrl.generate import DATASET_JSON, DatasetError
+from synrl.dataset import GROUNDED_COT, DatasetError, iter_jsonl, read_dataset_json
 from synrl.record import SPLITS
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 CARD = "README.md"
 #: Parquet shards stay below this many bytes of video, so the Hub's viewer can page them.
@@ -182,16 +182,8 @@ class HFExportResult:
 
 
 def _read_cot(folder: Path) -> dict[str, str]:
-    path = folder / "cot.jsonl"
-    if not path.is_file():
-        return {}
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if row.get("status", "passed") == "passed":
-                out[row["id"]] = row["cot"]
-    return out
+    return {row["id"]: row["cot"] for row in iter_jsonl(folder / GROUNDED_COT)
+            if row.get("status", "passed") == "passed"}
 
 
 def _audit_summary(folder: Path) -> dict[str, Any] | None:
@@ -232,8 +224,9 @@ def export_hf(folders: list[Path], out: Path, *, license: str = "apache-2.0",
             seen[record["id"]] = folder
             records.append((folder, record))
         cots.update(_read_cot(folder))
-        if (folder / DATASET_JSON).is_file():
-            infos[folder.name] = json.loads((folder / DATASET_JSON).read_text())
+        info = read_dataset_json(folder)
+        if info is not None:
+            infos[folder.name] = info
         audit = _audit_summary(folder)
         if audit:
             audits[folder.name] = audit

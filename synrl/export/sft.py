@@ -29,9 +29,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from synrl import qa
-from synrl.cot.dataset import GROUNDED_COT, load_cot
-from synrl.cot.jsonl import atomic_write_jsonl
-from synrl.cot.loop import MODEL_COT
+from synrl.cot.dataset import load_cot
+from synrl.dataset import GROUNDED_COT, MODEL_COT, atomic_write_jsonl, atomic_write_text
 
 __all__ = ["SFTConfig", "SFTError", "SFTResult", "build_sft", "general_count", "load_general_qa"]
 
@@ -130,33 +129,32 @@ def _video_path(video: Path, out: Path, mode: str) -> str:
 
 
 def _messages(system: bool, video: str, prompt: str, target: str) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    if system:
-        messages.append({"role": "system", "content": [{"type": "text", "text": qa.SYSTEM_PROMPT}]})
-    messages.append({"role": "user", "content": [{"type": "video", "video": video}, {"type": "text", "text": prompt}]})
-    messages.append({"role": "assistant", "content": [{"type": "text", "text": target}]})
-    return messages
+    return qa.chat_messages(prompt, [{"type": "video", "video": video}],
+                            system=qa.SYSTEM_PROMPT if system else None, target=target)
 
 
 def _video_r1_row(item: dict[str, Any], problem_id: int, path: str) -> dict[str, Any]:
     if item["source"] == "general":
         return {"problem_id": problem_id, "problem": item["question"], "data_type": "video",
                 "problem_type": "free-form", "options": [], "process": "",
-                "solution": f"<answer>{item['answer']}</answer>", "path": path,
+                "solution": qa.answer_block(item["answer"]), "path": path,
                 "data_source": item["data_source"]}
     record, cot = item["record"], item["cot"]
-    think, answer = qa.split_completion(cot) or ("", qa.answer_for(record))
+    parts = qa.split_completion(cot)
+    if parts is None:  # build_sft checked every chain; a caller that did not gets an error
+        raise SFTError(f"the chain of thought of {record['id']} is not <think>...</think><answer>...</answer>")
+    think, answer = parts
     options = record.get("options") or {}
     return {"problem_id": problem_id, "problem": record["question"], "data_type": "video",
             "problem_type": VIDEO_R1_PROBLEM_TYPES.get(record["answer_type"], "free-form"),
             "options": [f"{letter}. {text}" for letter, text in sorted(options.items())],
-            "process": f"<think>{think}</think>", "solution": f"<answer>{answer}</answer>", "path": path,
+            "process": qa.think_block(think), "solution": qa.answer_block(answer), "path": path,
             "data_source": f"synrl/{record['task']}", "answer_type": record["answer_type"], "id": record["id"]}
 
 
 def build_sft(config: SFTConfig) -> SFTResult:
     """Build the mixture and write it; deterministic for a given config and inputs."""
-    from synrl.validate import load_dataset
+    from synrl.dataset import load_dataset
 
     folder = config.folder
     cot_files = config.cot or [p for p in (folder / MODEL_COT, folder / GROUNDED_COT) if p.is_file()]
@@ -172,6 +170,12 @@ def build_sft(config: SFTConfig) -> SFTResult:
     if not synthetic:
         raise SFTError(f"none of the {len(records)} samples in {folder} has a passed CoT in "
                        f"{', '.join(map(str, cot_files))}")
+    # A chain that is not <think>..</think><answer>..</answer> would become a target with an
+    # empty or garbled think block: refuse the whole export rather than train on it.
+    malformed = [item["record"]["id"] for item in synthetic if qa.split_completion(item["cot"]) is None]
+    if malformed:
+        raise SFTError(f"{len(malformed)} chains of thought are not <think>...</think><answer>...</answer> "
+                       f"(e.g. {malformed[0]}); rerun `synrl cot {folder}` or fix {', '.join(map(str, cot_files))}")
 
     general_items: list[dict[str, Any]] = []
     wanted = general_count(len(synthetic), config.general_ratio) if config.general else 0
@@ -203,7 +207,7 @@ def build_sft(config: SFTConfig) -> SFTResult:
             rows.append({"id": record["id"], "source": "synthetic", "task": record["task"],
                          "messages": _messages(config.system_prompt, video, qa.user_prompt(record), item["cot"])})
         else:
-            target = item["answer"] if config.general_target == "plain" else f"<answer>{item['answer']}</answer>"
+            target = item["answer"] if config.general_target == "plain" else qa.answer_block(item["answer"])
             rows.append({"id": item["id"], "source": "general", "task": "general",
                          "messages": _messages(config.system_prompt, video, item["question"], target)})
     atomic_write_jsonl(config.out, rows)
@@ -211,10 +215,7 @@ def build_sft(config: SFTConfig) -> SFTResult:
     if config.video_r1_out is not None:
         r1_rows = [_video_r1_row(item, n, _video_path(_video_file(item, folder), config.video_r1_out, config.paths))
                    for n, item in enumerate(mixture, 1)]
-        config.video_r1_out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = config.video_r1_out.with_name(f".{config.video_r1_out.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(r1_rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, config.video_r1_out)
+        atomic_write_text(config.video_r1_out, json.dumps(r1_rows, ensure_ascii=False, indent=1) + "\n")
 
     by_task: dict[str, int] = {}
     sources: dict[str, int] = {}

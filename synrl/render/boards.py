@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 if TYPE_CHECKING:
-    from synrl.tasks.base import Simulation
+    from synrl.scene import Simulation
 
 FONT_PATH = Path(__file__).parent / "fonts" / "DejaVuSansMono-Bold.ttf"
 
@@ -257,8 +257,8 @@ class Compositor:
 
 
 def render_board(sim: "Simulation", indices: Iterable[int]) -> Iterator[np.ndarray]:
-    """Renderer of every long-term task (registered as "board" by synrl.tasks.longterm; this
-    module imports nothing from synrl.tasks): the simulation's `facts["animation"]`."""
+    """Renderer of every long-term task (registered as "board" by synrl.suite._longterm.base; this
+    module imports nothing from synrl.suite): the simulation's `facts["animation"]`."""
     compositor = Compositor(sim.video.width, sim.video.height, sim.video.background,
                             sim.facts["animation"])
     for i in indices:
@@ -288,7 +288,7 @@ def colour_centroid(sprite: Sprite, rgb: RGB,
     """Offset from a sprite's anchor to the centroid of its pixels of colour `rgb` as the
     pixel audit (synrl.audit.observe) measures them over `background`: where a tracked
     object carries text, its recorded centre is this centroid, not the shape's centre."""
-    from synrl.audit.observe import MAX_RESIDUAL, MIN_COVERAGE
+    from synrl.scene import MAX_RESIDUAL, MIN_COVERAGE
 
     bg = np.asarray(background, dtype=np.float32)
     pixels = bg * (1.0 - sprite.alpha[..., None]) + sprite.rgb - bg

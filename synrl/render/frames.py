@@ -12,28 +12,25 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from synrl.render.canvas import Canvas, Sprite
+from synrl.registry import Registry
 from synrl.render.shapes import PALETTE
-from synrl.tasks.base import Simulation
+from synrl.scene import Simulation
 
 Renderer = Callable[[Simulation, Iterable[int]], Iterator[np.ndarray]]
-_RENDERERS: dict[str, Renderer] = {}
+RENDERERS: Registry[Renderer] = Registry("renderer")
 
 
 def register_renderer(name: str) -> Callable[[Renderer], Renderer]:
-    def decorator(fn: Renderer) -> Renderer:
-        _RENDERERS[name] = fn
-        return fn
-    return decorator
+    """Decorator registering a renderer that simulations name in ``Simulation.renderer``."""
+    return RENDERERS.register(name)
 
 
 def render_frames(sim: Simulation, order: Iterable[int] | None = None) -> Iterator[np.ndarray]:
     """Yield frames, (H, W, 3) RGB or (H, W, 4) RGBA uint8 arrays, in `order` (default:
     forwards; reversed for time-reversal checks). The yielded array may be reused by the
     next frame: copy it to keep it."""
-    if sim.renderer not in _RENDERERS:
-        raise KeyError(f"no renderer {sim.renderer!r}; known: {', '.join(_RENDERERS)}")
     indices = range(sim.num_frames) if order is None else order
-    return _RENDERERS[sim.renderer](sim, indices)
+    return RENDERERS.get(sim.renderer)(sim, indices)
 
 
 def make_canvas(sim: Simulation) -> Canvas:

@@ -13,68 +13,16 @@ from functools import lru_cache
 
 import numpy as np
 
-# Colours chosen for pairwise distance (>= 100 in RGB) so that both a model and the
-# pixel audit can tell them apart after H.264 with 4:2:0 chroma subsampling.
-PALETTE: dict[str, tuple[int, int, int]] = {
-    "red": (220, 20, 60),
-    "green": (40, 170, 60),
-    "blue": (20, 90, 230),
-    "yellow": (240, 225, 0),
-    "orange": (255, 125, 0),
-    "purple": (130, 40, 190),
-    "cyan": (0, 200, 220),
-    "magenta": (235, 40, 200),
-    "brown": (130, 75, 20),
-    "black": (20, 20, 20),
-}
-
-# Shapes whose orientation is visible over a full turn (needed by rotation questions).
-ORIENTED_SHAPES = ("T", "L")
-
-SHAPES = ("circle", "square", "triangle", "star", "pentagon", "hexagon", "T", "L")
-
-SHAPE_NAMES = {"T": "T shape", "L": "L shape"}
-
-
-def shape_name(shape: str) -> str:
-    """Human name of a shape as used in questions ("circle", "T shape")."""
-    return SHAPE_NAMES.get(shape, shape)
-
-
-def color_distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    return float(math.dist(a, b))
-
-
-def parse_color(value: str) -> tuple[int, int, int]:
-    """Parse a palette name, '#rrggbb' or 'r,g,b' into an RGB triple."""
-    text = value.strip().lower()
-    if text in PALETTE:
-        return PALETTE[text]
-    if text == "white":
-        return (255, 255, 255)
-    if text.startswith("#") and len(text) == 7:
-        try:
-            return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-        except ValueError:
-            pass
-    parts = text.split(",")
-    if len(parts) == 3:
-        try:
-            rgb = tuple(int(p) for p in parts)
-        except ValueError:
-            rgb = ()
-        if len(rgb) == 3 and all(0 <= c <= 255 for c in rgb):
-            return rgb  # type: ignore[return-value]
-    raise ValueError(f"not a colour: {value!r} (use a palette name, '#rrggbb' or 'r,g,b')")
-
-
-def usable_colors(background: tuple[int, int, int], wall: tuple[int, int, int]) -> list[str]:
-    """Palette names that stay distinct from the background and the arena walls."""
-    return [
-        name
-        for name, rgb in PALETTE.items()
-        if color_distance(rgb, background) >= 100 and color_distance(rgb, wall) >= 100
-    ]
+from synrl.scene import (  # noqa: F401  (the palette is scene vocabulary; re-exported for drawing code)
+    ORIENTED_SHAPES,
+    PALETTE,
+    SHAPE_NAMES,
+    SHAPES,
+    color_distance,
+    parse_color,
+    shape_name,
+    usable_colors,
+)
 
 
 def _regular(n: int, phase: float = math.pi / 2) -> np.ndarray:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from synrl.answers import Box, Interval, canonical_list, parse_boxes, parse_interval, parse_number
+from synrl.dataset import ANSWER_TYPES, is_ordered
 
 __all__ = [
     "ANSWER_TYPES",
@@ -33,8 +34,6 @@ __all__ = [
     "options_of",
 ]
 
-#: Answer types the synrl generator writes.
-ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval")
 #: Further answer types for external data (VideoChat-R1 tracking, Video-R1 free-form, OCR, regression).
 EXTERNAL_ANSWER_TYPES = ("box", "free_form", "ocr", "regression")
 #: Sample-record keys the rewards read.
@@ -123,11 +122,7 @@ def number_answer(gt: Mapping[str, Any]) -> float:
 def list_answer(gt: Mapping[str, Any]) -> tuple[list[str], bool]:
     """The canonical list answer and whether its order matters (``answer_ordered``, default true)."""
     answer = _maybe_json(answer_of(gt))
-    ordered_flag = gt.get("answer_ordered")
-    if isinstance(ordered_flag, str):  # a flag that went through a text column
-        ordered = ordered_flag.strip().lower() not in ("false", "0", "no")
-    else:
-        ordered = True if ordered_flag is None else bool(ordered_flag)
+    ordered = is_ordered(gt)
     if isinstance(answer, str) or (isinstance(answer, Sequence) and not isinstance(answer, (bytes, bytearray))):
         items = canonical_list(answer, ordered)
         if items:

@@ -7,9 +7,10 @@ tests all find rewards and their documented ranges in one place.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from synrl.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -30,17 +31,18 @@ class UnknownRewardError(KeyError):
         return str(self.args[0]) if self.args else "unknown reward"
 
 
-_REGISTRY: dict[str, RewardSpec] = {}
+REWARDS: Registry[RewardSpec] = Registry("reward", error=UnknownRewardError)
 
 
 def register_reward(name: str, *, low: float, high: float) -> Callable[[Callable[..., float]], Callable[..., float]]:
     """Decorator registering a reward under ``name`` with its range ``[low, high]``."""
 
     def decorate(func: Callable[..., float]) -> Callable[..., float]:
-        if name in _REGISTRY and _REGISTRY[name].func is not func:
-            raise ValueError(f"reward name {name!r} is already registered to {_REGISTRY[name].func.__qualname__}")
+        known = REWARDS.find(name)
+        if known is not None and known.func is func:
+            return func
         summary = (func.__doc__ or "").strip().split("\n", 1)[0]
-        _REGISTRY[name] = RewardSpec(name=name, func=func, low=low, high=high, summary=summary)
+        REWARDS.add(name, RewardSpec(name=name, func=func, low=low, high=high, summary=summary))
         return func
 
     return decorate
@@ -48,18 +50,12 @@ def register_reward(name: str, *, low: float, high: float) -> Callable[[Callable
 
 def reward_names() -> list[str]:
     """Names of all registered rewards, sorted."""
-    return sorted(_REGISTRY)
+    return sorted(REWARDS.names())
 
 
 def reward_spec(name: str) -> RewardSpec:
     """The :class:`RewardSpec` registered under ``name``; :class:`UnknownRewardError` otherwise."""
-    try:
-        return _REGISTRY[name]
-    except (KeyError, TypeError):
-        known = reward_names()
-        close = difflib.get_close_matches(str(name), known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else "."
-        raise UnknownRewardError(f"unknown reward {name!r}{hint} Known rewards: {', '.join(known)}") from None
+    return REWARDS.get(name)
 
 
 def get_reward(name: str) -> Callable[..., float]:

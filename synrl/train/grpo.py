@@ -391,28 +391,23 @@ def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str]
     """Prompts (``synrl.qa``) and ground truth from a generated dataset's manifest."""
     from datasets import Dataset
 
-    from synrl.qa import SYSTEM_PROMPT, user_prompt
+    from synrl.dataset import manifest_path, read_manifest
+    from synrl.qa import SYSTEM_PROMPT, chat_messages, user_prompt
     from synrl.rewards.ground_truth import GROUND_TRUTH_KEYS
 
     path = Path(data)
-    manifest = path / "manifest.jsonl" if path.is_dir() else path
+    manifest = manifest_path(path) if path.is_dir() else path
     root = manifest.parent.resolve()
     rows = []
-    for line in manifest.read_text().splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
+    for r in read_manifest(manifest):
         if split is not None and r.get("split", split) != split:
             continue
         if tasks and r["task"] not in tasks:
             continue
         video = str(root / r["video"]["path"])
         rows.append({
-            "prompt": [
-                {"role": "system", "content": [{"type": "text", "text": SYSTEM_PROMPT}]},
-                {"role": "user", "content": [{"type": "video", "video": video},
-                                             {"type": "text", "text": user_prompt(r)}]},
-            ],
+            "prompt": chat_messages(user_prompt(r), [{"type": "video", "video": video}],
+                                    system=SYSTEM_PROMPT),
             "uid": r["id"],
             "task": r["task"],
             # One JSON column: Arrow cannot hold answers whose type changes by row.

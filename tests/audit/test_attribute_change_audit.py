@@ -6,7 +6,7 @@ import pytest
 
 from synrl.audit import audit_reversed, audit_sample
 from synrl.audit.observe import classify_shape, sector_profile, stable_runs
-from synrl.audit.tasks.attribute_change import size_steps
+from synrl.suite.attribute_change.audit import size_steps
 from synrl.config import GenerateConfig
 from synrl.generate import build_sample, requests_for, write_video
 from synrl.render.canvas import Sprite, coverage

@@ -7,8 +7,8 @@ import pytest
 
 from synrl.audit import AuditSummary, audit_sample
 from synrl.audit.observe import unwrap_axis_angle
-from synrl.audit.tasks.collision import axis_contacts
-from synrl.audit.tasks.direction import legs
+from synrl.suite.collision_count.audit import axis_contacts
+from synrl.suite.direction.audit import legs
 from synrl.audit.observe import Observation
 
 

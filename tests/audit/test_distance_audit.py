@@ -6,7 +6,7 @@ import pytest
 
 from synrl.audit import AuditError, audit_reversed, audit_sample
 from synrl.audit.observe import Observation
-from synrl.audit.tasks.distance import distance_trend, measured_pair
+from synrl.suite.distance.audit import distance_trend, measured_pair
 from tests.audit.test_attribute_change_audit import write_samples
 
 TASK = "distance"

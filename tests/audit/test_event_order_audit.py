@@ -6,7 +6,7 @@ import pytest
 
 from synrl.audit import AuditError, audit_reversed, audit_sample
 from synrl.audit.observe import Observation
-from synrl.audit.tasks.event_order import color_event, motion_event, visibility_event
+from synrl.suite.event_order.audit import color_event, motion_event, visibility_event
 from synrl.render.shapes import PALETTE
 from tests.audit.test_attribute_change_audit import write_samples
 

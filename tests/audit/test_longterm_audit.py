@@ -10,8 +10,8 @@ import pytest
 
 from synrl.audit import AuditSummary, audit_sample, auditor_for, canonical, centroid_errors
 from synrl.audit.observe import observe
-from synrl.audit.tasks.math_trail import Parser
-from synrl.audit.tasks.sliding_puzzle import audit_sliding_puzzle, read_board
+from synrl.suite.math_trail.audit import Parser
+from synrl.suite.sliding_puzzle.audit import audit_sliding_puzzle, read_board
 from synrl.config import GenerateConfig, VideoOptions
 from synrl.generate import generate
 from synrl.render.video import read_frames

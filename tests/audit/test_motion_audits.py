@@ -7,13 +7,13 @@ import pytest
 
 from synrl.audit import AuditSummary, audit_reversed, audit_sample
 from synrl.audit.observe import Observation
-from synrl.audit.tasks.acceleration import fit_ramp, fit_two_phases
-from synrl.audit.tasks.motion_count import movements
-from synrl.audit.tasks.trajectory_shape import path_shape, returns_to_start, turning_points
-from synrl.audit.tasks.velocity_rank import median_speed
+from synrl.suite.acceleration.audit import fit_ramp, fit_two_phases
+from synrl.suite.motion_count.audit import movements
+from synrl.suite.trajectory_shape.audit import path_shape, returns_to_start, turning_points
+from synrl.suite.velocity_rank.audit import median_speed
 from synrl.config import VideoOptions
 from synrl.generate import SampleRequest, build_sample, write_video
-from synrl.tasks.trajectory_shape import resample_at_constant_speed, unit_path
+from synrl.suite.trajectory_shape.task import resample_at_constant_speed, unit_path
 
 
 def observation(x, y, area=400.0, occluded=None):

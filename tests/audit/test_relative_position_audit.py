@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from synrl.audit import AuditError, audit_reversed, audit_sample
-from synrl.audit.tasks.relative_position import relation, side_changes
+from synrl.suite.relative_position.audit import relation, side_changes
 from tests.audit.test_attribute_change_audit import write_samples
 
 TASK = "relative_position"

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from synrl.browse import build_site, serve_in_thread
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 REQUIRED = os.environ.get("SYNRL_REQUIRE_BROWSER") == "1"
 if REQUIRED:

@@ -13,7 +13,7 @@ import pytest
 from synrl.audit import AuditSummary, SampleAudit
 from synrl.browse import BrowseError, build_site, serve_in_thread
 from synrl.browse.site import answer_display, read_audit, timeline_lanes
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 
 def _index_data(site: Path) -> dict:

@@ -15,13 +15,14 @@ import typer
 from typer.testing import CliRunner
 
 from synrl import qa
+from synrl.cot import prompts
 from synrl.config import VideoOptions
 from synrl.cot import GROUNDED_COT, MissingWriterError, check_cot, grounded_cot, write_grounded_cot
-from synrl.cot.cli import register
+from synrl.cli.cot import register
 from synrl.cot.grounded import grounded_think
 from synrl.generate import SampleRequest, build_sample
 from synrl.rewards import get_reward
-from synrl.tasks import get_task, task_ids
+from synrl.suite import get_task, task_ids
 
 DIFFICULTIES = (1, 3, 5)
 
@@ -55,7 +56,7 @@ def test_every_grounded_chain_passes_checker_and_rewards(task_id):
         think = qa.split_completion(cot)[0]  # type: ignore[index]
         target = _target(record)
         if target is not None:
-            assert qa.object_names(record)[target] in think
+            assert prompts.object_names(record)[target] in think
 
 
 def _target(record: dict[str, Any]) -> str | None:
@@ -81,7 +82,7 @@ def test_phrasing_varies_with_the_seed(task_id):
 
 def _mmss(ms: float, think: str) -> bool:
     """Whether the think block cites ``ms`` (whole seconds or tenths, rounded)."""
-    return qa.format_timestamp(ms) in think or qa.format_timestamp(ms, 1) in think
+    return prompts.format_timestamp(ms) in think or prompts.format_timestamp(ms, 1) in think
 
 
 def test_collision_chain_logs_each_contact_and_counts():

@@ -10,7 +10,7 @@ import pytest
 
 from synrl.cot.check import mentioned_times
 from synrl.render.shapes import shape_name
-from synrl.tasks import task_ids
+from synrl.suite import task_ids
 from synrl.cot.grounded import grounded_think
 from tests.cot.test_grounded import records
 

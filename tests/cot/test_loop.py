@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from synrl import qa
+from synrl.cot import prompts
 from synrl.cot.check import check_cot
 from synrl.llm import FatalEndpointError, RetryPolicy
 from synrl.cot.grounded import grounded_cot
-from synrl.cot.jsonl import iter_jsonl
+from synrl.dataset import iter_jsonl
 from synrl.cot.loop import LoopConfig, RoleConfig, run_model_cot
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 from tests.cot.fake_openai import FakeChatServer, Reply, all_text, last_user_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +54,7 @@ class Script:
 
     def __init__(self, records: list[dict[str, Any]]):
         self.records = records
-        self.timelines = {qa.timeline_text(r): r for r in records}
+        self.timelines = {prompts.timeline_text(r): r for r in records}
         assert len(self.timelines) == len(records), "test records need distinct timelines"
         self.thinks = {qa.split_completion(grounded_cot(r))[0]: r for r in records}  # type: ignore[index]
         self.calls: Counter = Counter()
@@ -143,9 +144,9 @@ def test_generator_request_carries_frames_question_answer_timeline(dataset, reco
     images = [p for p in parts if p["type"] == "image_url"]
     assert len(images) == 3 and all(p["image_url"]["url"].startswith("data:image/jpeg;base64,") for p in images)
     text = parts[-1]["text"]
-    assert record["question"] in text and qa.timeline_text(record) in text
+    assert record["question"] in text and prompts.timeline_text(record) in text
     assert f"Correct answer: {qa.answer_for(record)}" in text
-    assert request["messages"][0]["content"] == qa.GENERATOR_SYSTEM_PROMPT
+    assert request["messages"][0]["content"] == prompts.GENERATOR_SYSTEM_PROMPT
     judge = server.by_model("judge")[0]
     assert judge["response_format"] == {"type": "json_object"}
 
@@ -329,7 +330,7 @@ def test_killed_run_resumes_without_repeating_finished_samples(dataset, records)
     out = dataset / "cot_model.jsonl"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with FakeChatServer(script) as server:
-        command = [sys.executable, "-m", "synrl.cot", "cot", str(dataset), "--generator-url", server.url,
+        command = [sys.executable, "-m", "synrl.cli", "cot", str(dataset), "--generator-url", server.url,
                    "--generator-model", "gen", "--judge-model", "judge", "--polisher-model", "polish",
                    "--api-key-env", "", "--concurrency", "1", "--frames", "2", "--backoff", "0.01"]
         first = subprocess.Popen(command + ["--timeout", "60"], env=env, stdout=subprocess.DEVNULL,

@@ -9,7 +9,7 @@ import pytest
 
 from synrl.llm.cache import ResponseCache, request_key
 from synrl.llm import RetryPolicy
-from synrl.cot.jsonl import JsonlAppender, iter_jsonl
+from synrl.dataset import JsonlAppender, iter_jsonl
 from synrl.cot.loop import LoopConfig, RoleConfig, normalize_chain, parse_verdict
 from synrl.cot.media import frame_indices
 from tests.cot.test_check import RECORD

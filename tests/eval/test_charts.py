@@ -15,12 +15,12 @@ from PIL import Image  # noqa: E402
 
 from synrl.eval.charts import (IOU_GRID, pass_at_k_curve, recall_curve,  # noqa: E402
                                run_charts, write_run_report)
-from synrl.eval.cli import eval_app  # noqa: E402
+from synrl.cli.eval import eval_app  # noqa: E402
 from synrl.eval.report import summarize  # noqa: E402
 from synrl.eval.sample import EvalSample  # noqa: E402
 from synrl.eval.scoring import Scored  # noqa: E402
 from synrl.qa import answer_for, user_prompt  # noqa: E402
-from synrl.validate import load_dataset  # noqa: E402
+from synrl.dataset import load_dataset  # noqa: E402
 from tests.cot.fake_openai import FakeChatServer, Reply, last_user_text  # noqa: E402
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from synrl.eval.cli import eval_app
+from synrl.cli.eval import eval_app
 from synrl.qa import answer_for
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 
 class _TaskLoader(yaml.SafeLoader):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from synrl.eval.cli import eval_app
+from synrl.cli.eval import eval_app
 from synrl.qa import answer_for, user_prompt
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 from tests.cot.fake_openai import FakeChatServer, Reply, last_user_text
 
 runner = CliRunner()

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 import json
 
-from synrl.eval.runner import PredictionWriter, read_predictions, repair_tail, stratified_limit
+from synrl.dataset import JsonlAppender, repair_tail
+from synrl.eval.runner import read_predictions, stratified_limit
 from synrl.eval.sample import EvalSample
 from synrl.eval.scoring import score_prediction
 
 
 def test_half_written_line_is_cut_before_appending(tmp_path):
     path = tmp_path / "predictions.jsonl"
-    with PredictionWriter(path) as writer:
-        writer.write({"id": "a", "k": 0, "completion": "x"})
+    with JsonlAppender(path) as writer:
+        writer.append({"id": "a", "k": 0, "completion": "x"})
     # a kill in the middle of a write leaves an unterminated line
     with path.open("ab") as handle:
-        handle.write(b'{"id": "b", "k": 0, "compl')
+        handle.write(b'{"id":"b","k":0,"compl')
     assert set(read_predictions(path)) == {("a", 0)}  # the fragment is not read
-    assert repair_tail(path) == len(b'{"id": "b", "k": 0, "compl')
-    with PredictionWriter(path) as writer:
-        writer.write({"id": "b", "k": 0, "completion": "y"})
+    assert repair_tail(path) == len(b'{"id":"b","k":0,"compl')
+    with JsonlAppender(path) as writer:
+        writer.append({"id": "b", "k": 0, "completion": "y"})
     lines = path.read_text().splitlines()
     assert [json.loads(line)["id"] for line in lines] == ["a", "b"]
 
 
 def test_later_line_wins(tmp_path):
     path = tmp_path / "predictions.jsonl"
-    with PredictionWriter(path) as writer:
-        writer.write({"id": "a", "k": 0, "completion": None, "error": "500"})
-        writer.write({"id": "a", "k": 0, "completion": "ok"})
+    with JsonlAppender(path) as writer:
+        writer.append({"id": "a", "k": 0, "completion": None, "error": "500"})
+        writer.append({"id": "a", "k": 0, "completion": "ok"})
     assert read_predictions(path)[("a", 0)]["completion"] == "ok"
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from synrl.eval.cli import eval_app
+from synrl.cli.eval import eval_app
 
 
 @pytest.fixture(scope="module")

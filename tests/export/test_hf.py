@@ -18,7 +18,7 @@ from synrl.config import GenerateConfig, VideoOptions  # noqa: E402
 from synrl.cot import write_grounded_cot  # noqa: E402
 from synrl.export.hf import ExportError, export_hf, features, row_to_record  # noqa: E402
 from synrl.generate import generate  # noqa: E402
-from synrl.validate import load_dataset  # noqa: E402
+from synrl.dataset import load_dataset  # noqa: E402
 
 TASKS = ["speed_change", "direction", "cards"]
 

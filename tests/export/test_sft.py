@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from synrl import qa
 from synrl.cot import write_grounded_cot
-from synrl.cot.cli import register
+from synrl.cli.cot import register
 from synrl.export import SFTConfig, SFTError, build_sft, general_count, load_general_qa
-from synrl.validate import load_dataset
+from synrl.dataset import load_dataset
 
 VIDEO_R1_KEYS = {"problem_id", "problem", "data_type", "problem_type", "options", "process", "solution", "path",
                  "data_source"}
@@ -177,3 +177,14 @@ def test_sft_data_command(with_cot: Path, tmp_path: Path):
     assert len(read_rows(with_cot / "sft.jsonl")) == 10 and len(json.loads(r1.read_text())) == 10
     result = runner.invoke(app, ["sft-data", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
+
+
+def test_a_chain_that_does_not_parse_stops_the_export(with_cot, tmp_path):
+    """No silent empty think block: a passed line whose chain lost its tags is an error."""
+    path = with_cot / "cot.jsonl"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    lines[0]["cot"] = "The ball bounced twice, so the answer is 2."
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with pytest.raises(SFTError, match=rf"1 chains of thought are not <think>.*e\.g\. {lines[0]['id']}"):
+        build_sft(SFTConfig(folder=with_cot, out=tmp_path / "x.jsonl", video_r1_out=tmp_path / "r1.json"))
+    assert not (tmp_path / "x.jsonl").exists() and not (tmp_path / "r1.json").exists()

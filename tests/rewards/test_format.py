@@ -39,8 +39,11 @@ FORMAT_CASES = [
     ("<think>x</think><answer>B<think></answer>", 0.0),
     # unclosed think
     ("<think>x<answer>B</answer>", 0.0),
-    # upper-case tags are not the template
-    ("<THINK>x</THINK><ANSWER>B</ANSWER>", 0.0),
+    # tags are matched case-insensitively, as the accuracy reward reads them (synrl.qa)
+    ("<THINK>x</THINK><ANSWER>B</ANSWER>", 1.0),
+    ("<Think>x</think><answer>B</Answer>", 1.0),
+    # ... so a second answer block in another case is still a second block
+    ("<think>x</think><answer>A</answer><ANSWER>B</ANSWER>", 0.0),
     # empty string
     ("", 0.0),
 ]

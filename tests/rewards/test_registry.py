@@ -65,5 +65,5 @@ def test_unknown_name_is_a_key_error() -> None:
 
 
 def test_registering_a_taken_name_fails() -> None:
-    with pytest.raises(ValueError, match="already registered"):
+    with pytest.raises(ValueError, match="registered twice"):
         register_reward("format", low=0.0, high=1.0)(lambda completion, ground_truth=None: 0.0)

@@ -1,4 +1,4 @@
-"""Run ``synrl.train.cli`` as a user would, after the test-environment torchvision workaround.
+"""Run ``synrl.cli.train`` as a user would, after the test-environment torchvision workaround.
 """
 
 import os
@@ -11,6 +11,6 @@ from _tv_workaround import register_torchvision_schemas  # noqa: E402
 register_torchvision_schemas()
 
 
-from synrl.train.cli import main  # noqa: E402
+from synrl.cli.train import main  # noqa: E402
 
 main()

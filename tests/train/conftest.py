@@ -92,7 +92,7 @@ def run_cli(*args, spy: Path | None = None) -> str:
     import typer
     from typer.testing import CliRunner
 
-    from synrl.train.cli import register
+    from synrl.cli.train import register
 
     app = typer.Typer()
     register(app)

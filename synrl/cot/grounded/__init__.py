@@ -1,9 +1,9 @@
 """Grounded chain-of-thought: reasoning written from a record's own timeline, states and
 tracks, in the voice of someone watching, with no model. Correct by construction.
 
-Adding a writer for a task: one module here with a function decorated
+A task's writer lives in its folder (``synrl/suite/<task>/cot.py``): a function decorated
 ``@register_writer("<task id>")`` that takes a :class:`WriterContext` and returns the
-think-block text (ending with the answer in words), plus its import line below.
+think-block text (ending with the answer in words). This package holds what they share.
 """
 
 from synrl.cot.grounded.base import WriterContext
@@ -18,11 +18,6 @@ from synrl.cot.grounded.registry import (
     writer_ids,
 )
 
-# One line per writer module.
-from synrl.cot.grounded import collision, direction, rotation, speed  # noqa: E402,F401
-from synrl.cot.grounded import acceleration, motion_count, trajectory, velocity_rank  # noqa: E402,F401
-from synrl.cot.grounded import attribute_change, distance, event_order, relative_position  # noqa: E402,F401
-from synrl.cot.grounded import cards, chips, file_system, grid_swap, math_trail, sliding_puzzle  # noqa: E402,F401
 
 __all__ = [
     "MissingWriterError",

@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from synrl.qa import answer_for, format_timestamp, object_names
+from synrl.qa import answer_for
+from synrl.cot.prompts import format_timestamp, object_names
 
 COMPASS = ("right", "upper right", "top", "upper left", "left", "lower left", "bottom", "lower right")
 MOTION = ("right", "up and to the right", "up", "up and to the left", "left", "down and to the left",

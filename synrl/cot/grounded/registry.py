@@ -7,11 +7,12 @@ from typing import Any
 
 from synrl.cot.grounded.base import WriterContext
 from synrl.qa import answer_for, format_completion
+from synrl.registry import Registry
+from synrl.suite.registry import load_modules
 
 #: A writer turns one record (through its context) into the text of the think block.
 Writer = Callable[[WriterContext], str]
 
-_WRITERS: dict[str, Writer] = {}
 
 
 class MissingWriterError(LookupError):
@@ -21,45 +22,38 @@ class MissingWriterError(LookupError):
         self.task_ids = sorted(set(task_ids))
         listed = ", ".join(self.task_ids)
         super().__init__(
-            f"no grounded CoT writer for task(s): {listed}. Add a module under "
-            f"synrl/cot/grounded/ with a function decorated @register_writer(\"<task id>\") and "
-            f"import it in synrl/cot/grounded/__init__.py"
+            f"no grounded CoT writer for task(s): {listed}. Add a cot.py to the task's folder "
+            f"with a function decorated @register_writer(\"<task id>\") (docs/adding-a-task.md)"
         )
 
     def __str__(self) -> str:  # LookupError would print the message quoted
         return self.args[0]
 
 
+WRITERS: Registry[Writer] = Registry("grounded writer", loader=lambda: load_modules("cot"))
+
+
 def register_writer(task_id: str) -> Callable[[Writer], Writer]:
     """Decorator registering ``writer`` as the grounded CoT writer of ``task_id``."""
-
-    def decorate(writer: Writer) -> Writer:
-        if task_id in _WRITERS and _WRITERS[task_id] is not writer:
-            raise ValueError(f"grounded writer for task {task_id!r} is registered twice")
-        _WRITERS[task_id] = writer
-        return writer
-
-    return decorate
+    return WRITERS.register(task_id)
 
 
 def writer_ids() -> list[str]:
     """Task ids that have a grounded writer."""
-    _load_builtin()
-    return sorted(_WRITERS)
+    return sorted(WRITERS.names())
 
 
 def get_writer(task_id: str) -> Writer:
     """The writer of ``task_id``; :class:`MissingWriterError` when there is none."""
-    _load_builtin()
-    if task_id not in _WRITERS:
+    writer = WRITERS.find(task_id)
+    if writer is None:
         raise MissingWriterError([task_id])
-    return _WRITERS[task_id]
+    return writer
 
 
 def missing_writers(task_ids: Iterable[str]) -> list[str]:
     """Those of ``task_ids`` without a writer, sorted."""
-    _load_builtin()
-    return sorted({t for t in task_ids if t not in _WRITERS})
+    return sorted({t for t in task_ids if t not in WRITERS})
 
 
 def grounded_think(record: Mapping[str, Any]) -> str:
@@ -70,8 +64,3 @@ def grounded_think(record: Mapping[str, Any]) -> str:
 def grounded_cot(record: Mapping[str, Any]) -> str:
     """The full ``<think>...</think><answer>...</answer>`` chain for ``record``, no model."""
     return format_completion(grounded_think(record), answer_for(record))
-
-
-def _load_builtin() -> None:
-    # Importing the package imports every writer module, which registers itself.
-    import synrl.cot.grounded  # noqa: F401

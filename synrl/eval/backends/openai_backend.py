@@ -22,6 +22,7 @@ from synrl.eval.config import DecodingConfig, FrameConfig, OpenAIConfig
 from synrl.eval.frames import load_clip
 from synrl.eval.sample import EvalSample
 from synrl.llm import RetryPolicy, complete, complete_with_retries, make_client
+from synrl.qa import chat_messages
 from synrl.render.video import VideoError
 
 # A cap on one wait, as in the CoT pipeline; Retry-After beyond it is not honoured in full.
@@ -54,12 +55,7 @@ class OpenAIBackend(Backend):
                 if self.frames.timestamps:
                     content.append({"type": "text", "text": frame_label(t)})
                 content.append({"type": "image_url", "image_url": {"url": jpeg_data_url(image, self.config.jpeg_quality)}})
-        content.append({"type": "text", "text": sample.prompt_text()})
-        messages: list[dict[str, Any]] = []
-        if self.system_prompt:
-            messages.append({"role": "system", "content": self.system_prompt})
-        messages.append({"role": "user", "content": content})
-        return messages
+        return chat_messages(sample.prompt_text(), content, system=self.system_prompt or None)
 
     # ------------------------------------------------------------------ requests
     def _complete(self, messages: list[dict[str, Any]], k: int) -> tuple[str | None, str | None, int]:
@@ -69,10 +65,15 @@ class OpenAIBackend(Backend):
         if decoding.seed is not None:
             # A different seed per sample, or pass@k would draw the same completion k times.
             params["seed"] = decoding.seed + k
+        import openai
+
         try:
             reply, error, attempts = complete_with_retries(
                 lambda: complete(self.client, self.config.model, messages, params), self.retry, self._rng)
-        except Exception as exc:  # no endpoint's doing, but still data: the run goes on
+        except openai.OpenAIError as exc:
+            # An SDK error synrl.llm.classify does not map (HTTP, timeouts and connection
+            # failures come back as `error`): a counted failure, the run goes on. Anything
+            # else (TypeError, KeyError...) is our bug and must stop the run loudly.
             return None, f"{exc.__class__.__name__}: {exc}"[:500], 1
         if error is not None:
             return None, f"{error.reason}: {error}"[:500], attempts

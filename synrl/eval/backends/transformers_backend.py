@@ -16,6 +16,7 @@ import numpy as np
 from synrl.eval.backends.base import Backend, Completion, Request
 from synrl.eval.config import DecodingConfig, FrameConfig, TransformersConfig
 from synrl.eval.frames import Clip, load_clip
+from synrl.qa import chat_messages
 from synrl.render.video import VideoError
 
 
@@ -47,11 +48,7 @@ class TransformersBackend(Backend):
             tok.pad_token = tok.eos_token
 
     def _messages(self, text: str) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = []
-        if self.system_prompt:
-            messages.append({"role": "system", "content": [{"type": "text", "text": self.system_prompt}]})
-        messages.append({"role": "user", "content": [{"type": "video"}, {"type": "text", "text": text}]})
-        return messages
+        return chat_messages(text, [{"type": "video"}], system=self.system_prompt or None)
 
     def _metadata(self, clip: Clip):
         from transformers.video_utils import VideoMetadata

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synrl.eval.sample import EvalSample
+from synrl.registry import Registry
 
 Loader = Callable[[Path, Mapping[str, str]], list[EvalSample]]
 
@@ -26,30 +27,25 @@ class Benchmark:
     needs_data: bool = True
 
 
-_REGISTRY: dict[str, Benchmark] = {}
+BENCHMARKS: Registry[Benchmark] = Registry("benchmark", error=BenchmarkError)
 
 
 def register_benchmark(name: str, *, kind: str, layout: str, needs_data: bool = True) -> Callable[[Loader], Loader]:
     """Decorator registering ``load(root, options) -> list[EvalSample]`` under ``name``."""
 
     def wrap(load: Loader) -> Loader:
-        if name in _REGISTRY:
-            raise ValueError(f"benchmark {name!r} is registered twice")
-        _REGISTRY[name] = Benchmark(name, kind, load, layout.strip(), needs_data)
+        BENCHMARKS.add(name, Benchmark(name, kind, load, layout.strip(), needs_data))
         return load
 
     return wrap
 
 
 def get_benchmark(name: str) -> Benchmark:
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise BenchmarkError(f"unknown benchmark {name!r}; known: {', '.join(benchmark_names())}") from None
+    return BENCHMARKS.get(name)
 
 
 def benchmark_names() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted(BENCHMARKS.names())
 
 
 def load_benchmark(name: str, root: Path | None, options: Mapping[str, str] | None = None) -> list[EvalSample]:

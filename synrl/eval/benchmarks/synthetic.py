@@ -23,9 +23,10 @@ def _generate(root: Path, options: Mapping[str, str]) -> None:
     from pydantic import ValidationError
 
     from synrl.config import GenerateConfig, VideoOptions
-    from synrl.generate import DatasetError, generate
-    from synrl.tasks import task_ids
-    from synrl.tasks.base import TaskError
+    from synrl.dataset import DatasetError
+    from synrl.generate import generate
+    from synrl.suite import task_ids
+    from synrl.suite.base import TaskError
 
     tasks = [t for t in options.get("tasks", "").split(",") if t.strip()] or task_ids()
     try:
@@ -43,12 +44,11 @@ def _generate(root: Path, options: Mapping[str, str]) -> None:
 
 @register_benchmark("synthetic", kind="synthetic", layout=LAYOUT, needs_data=True)
 def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
-    from synrl.generate import DatasetError
-    from synrl.validate import load_dataset
+    from synrl.dataset import DATASET_JSON, MANIFEST, DatasetError, is_ordered, load_dataset
 
-    if not (root / "manifest.jsonl").is_file() or "per_task" in options:
+    if not (root / MANIFEST).is_file() or "per_task" in options:
         _generate(root, options)
-    meta_path = root / "dataset.json"
+    meta_path = root / DATASET_JSON
     split = None
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
@@ -71,7 +71,7 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
             EvalSample(
                 id=record["id"], benchmark="synthetic", video=str((root / record["video"]["path"]).resolve()),
                 question=record["question"], answer_type=record["answer_type"], answer=record["answer"],
-                options=record.get("options"), answer_ordered=record.get("answer_ordered", True) is not False,
+                options=record.get("options"), answer_ordered=is_ordered(record),
                 answer_tolerance=record.get("answer_tolerance"),
                 groups={"task": record["task"], "family": record["family"], "primitive": record["primitive"],
                         "answer_type": record["answer_type"]},

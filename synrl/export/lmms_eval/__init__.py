@@ -60,6 +60,7 @@ from synrl.export.lmms_eval.utils import (  # noqa: F401
 
 def flat_row(record: dict, folder: Path) -> dict[str, str | bool]:
     """One manifest record as lmms-eval's row: strings only (answer/options as JSON)."""
+    from synrl.dataset import is_ordered
     from synrl.qa import user_prompt
 
     return {
@@ -67,18 +68,18 @@ def flat_row(record: dict, folder: Path) -> dict[str, str | bool]:
         "video": str((folder / record["video"]["path"]).resolve()),
         "question": record["question"], "prompt": user_prompt(record), "answer_type": record["answer_type"],
         "answer_json": json.dumps(record["answer"]), "options_json": json.dumps(record.get("options")),
-        "answer_ordered": record.get("answer_ordered", True) is not False,
+        "answer_ordered": is_ordered(record),
         "answer_tolerance_json": json.dumps(record.get("answer_tolerance")),
     }
 
 
 def export_task(data: Path, out: Path) -> list[Path]:
     """Write the lmms-eval task for the dataset folder ``data`` into ``out``."""
-    from synrl.validate import load_dataset
+    from synrl.dataset import MANIFEST, load_dataset
 
     data, out = Path(data), Path(out)
-    if not (data / "manifest.jsonl").is_file():
-        raise FileNotFoundError(f"{data} has no manifest.jsonl: generate the suite with `synrl generate --split test`")
+    if not (data / MANIFEST).is_file():
+        raise FileNotFoundError(f"{data} has no {MANIFEST}: generate the suite with `synrl generate --split test`")
     out.mkdir(parents=True, exist_ok=True)
     rows = out / f"{TASK_NAME}.jsonl"
     with rows.open("w", encoding="utf-8") as handle:
