@@ -69,6 +69,11 @@ SYSTEM_PROMPT = (
     "change over time, and reason step by step before you answer."
 )
 
+#: The system prompt of answer-only examples (general video QA in the SFT mix): Qwen's own
+#: default, so the model learns to think when asked to (SYSTEM_PROMPT plus the think
+#: instruction) and to answer directly otherwise, never a bare answer after a think request.
+ANSWER_ONLY_SYSTEM_PROMPT = "You are a helpful assistant."
+
 #: How to think and where to answer; appended to every question.
 THINK_INSTRUCTION = (
     "Think step by step as someone watching the video: say what happens and when, citing "

@@ -185,6 +185,8 @@ def sft_data_command(
                                                                  "relative to (default: the file's folder)"),
     general_target: str = typer.Option("plain", help="plain | answer_tag (wrap in <answer></answer>)"),
     video_r1: Optional[Path] = typer.Option(None, "--video-r1", help="also write the Video-R1 SFT JSON here"),
+    video_r1_data: Optional[Path] = typer.Option(None, "--video-r1-data", help="the folder Video-R1 reads as "
+                                                 "./Video-R1-data (default: the --video-r1 file's folder)"),
     paths: str = typer.Option("absolute", help="absolute | relative (to each output file's folder)"),
     system: bool = typer.Option(True, "--system/--no-system", help="include the system prompt"),
     check_videos: bool = typer.Option(True, "--check-videos/--no-check-videos", help="fail on missing videos"),
@@ -197,7 +199,8 @@ def sft_data_command(
     try:
         config = SFTConfig(folder=folder, out=out or folder / "sft.jsonl", cot=cot or None, general=general,
                            general_ratio=general_ratio, general_video_root=general_video_root,
-                           general_target=general_target, video_r1_out=video_r1, paths=paths,
+                           general_target=general_target, video_r1_out=video_r1, video_r1_data=video_r1_data,
+                           paths=paths,
                            system_prompt=system, check_videos=check_videos, seed=seed)
         result = build_sft(config)
     except ValidationError as exc:

@@ -57,6 +57,10 @@ class SFTConfig(BaseModel):
     general_target: Literal["plain", "answer_tag"] = Field(
         "plain", description="plain: the answer text as is; answer_tag: <answer>text</answer>")
     video_r1_out: Path | None = Field(None, description="also write the Video-R1 SFT JSON here")
+    video_r1_data: Path | None = Field(None, description="the folder Video-R1 will see as ./Video-R1-data "
+                                                         "(default: the Video-R1 JSON's folder); its paths "
+                                                         "are written ./<path inside it>, as Video-R1's "
+                                                         "loader reads cwd + '/Video-R1-data' + path[1:]")
     paths: Literal["absolute", "relative"] = Field("absolute", description="video paths, or relative "
                                                                            "to each output file's folder")
     system_prompt: bool = True
@@ -128,9 +132,18 @@ def _video_path(video: Path, out: Path, mode: str) -> str:
     return str(video)
 
 
-def _messages(system: bool, video: str, prompt: str, target: str) -> list[dict[str, Any]]:
-    return qa.chat_messages(prompt, [{"type": "video", "video": video}],
-                            system=qa.SYSTEM_PROMPT if system else None, target=target)
+def _messages(system: str | None, video: str, prompt: str, target: str) -> list[dict[str, Any]]:
+    return qa.chat_messages(prompt, [{"type": "video", "video": video}], system=system, target=target)
+
+
+def _video_r1_path(video: Path, data_root: Path) -> str:
+    """``./<video inside data_root>``: Video-R1 opens ``os.getcwd() + "/Video-R1-data" + path[1:]``."""
+    try:
+        inside = video.resolve().relative_to(data_root.resolve())
+    except ValueError:
+        raise SFTError(f"{video} is not inside {data_root}: Video-R1 reads videos from its Video-R1-data "
+                       "folder; pass --video-r1-data the folder that holds the dataset") from None
+    return "./" + inside.as_posix()
 
 
 def _video_r1_row(item: dict[str, Any], problem_id: int, path: str) -> dict[str, Any]:
@@ -204,16 +217,20 @@ def build_sft(config: SFTConfig) -> SFTResult:
         video = _video_path(_video_file(item, folder), config.out, config.paths)
         if item["source"] == "synthetic":
             record = item["record"]
+            system = qa.SYSTEM_PROMPT if config.system_prompt else None
             rows.append({"id": record["id"], "source": "synthetic", "task": record["task"],
-                         "messages": _messages(config.system_prompt, video, qa.user_prompt(record), item["cot"])})
+                         "messages": _messages(system, video, qa.user_prompt(record), item["cot"])})
         else:
+            # Answer-only targets never follow a request to think (see qa.ANSWER_ONLY_SYSTEM_PROMPT).
             target = item["answer"] if config.general_target == "plain" else qa.answer_block(item["answer"])
+            system = qa.ANSWER_ONLY_SYSTEM_PROMPT if config.system_prompt else None
             rows.append({"id": item["id"], "source": "general", "task": "general",
-                         "messages": _messages(config.system_prompt, video, item["question"], target)})
+                         "messages": _messages(system, video, item["question"], target)})
     atomic_write_jsonl(config.out, rows)
 
     if config.video_r1_out is not None:
-        r1_rows = [_video_r1_row(item, n, _video_path(_video_file(item, folder), config.video_r1_out, config.paths))
+        data_root = config.video_r1_data or config.video_r1_out.parent
+        r1_rows = [_video_r1_row(item, n, _video_r1_path(_video_file(item, folder), data_root))
                    for n, item in enumerate(mixture, 1)]
         atomic_write_text(config.video_r1_out, json.dumps(r1_rows, ensure_ascii=False, indent=1) + "\n")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,9 @@ def test_mixture_rows_are_trl_conversations(with_cot: Path, tmp_path: Path):
     assert sum(row["source"] == "general" for row in rows) == 2
     for row in rows:
         system, user, assistant = row["messages"]
-        assert system == {"role": "system", "content": [{"type": "text", "text": qa.SYSTEM_PROMPT}]}
+        # answer-only general QA is not trained under the prompt that asks to think
+        prompt = qa.SYSTEM_PROMPT if row["source"] == "synthetic" else qa.ANSWER_ONLY_SYSTEM_PROMPT
+        assert system == {"role": "system", "content": [{"type": "text", "text": prompt}]}
         assert user["role"] == "user" and [p["type"] for p in user["content"]] == ["video", "text"]
         assert Path(user["content"][0]["video"]).is_absolute() and Path(user["content"][0]["video"]).is_file()
         assert assistant["role"] == "assistant"
@@ -112,9 +115,12 @@ def test_general_qa_formats(tmp_path: Path):
 
 
 def test_video_r1_json_and_relative_paths(with_cot: Path, tmp_path: Path):
-    general = write_general(tmp_path / "general", 4)
-    out, r1 = tmp_path / "out" / "sft.jsonl", tmp_path / "out" / "r1" / "video_r1.json"
-    build_sft(SFTConfig(folder=with_cot, out=out, general=general, general_ratio=0.2, video_r1_out=r1,
+    # Video-R1's layout: everything under a Video-R1-data folder next to the working directory
+    data = tmp_path / "Video-R1-data"
+    shutil.copytree(with_cot, data / "synrl")
+    general = write_general(data / "general", 4)
+    out, r1 = tmp_path / "out" / "sft.jsonl", data / "video_r1.json"
+    build_sft(SFTConfig(folder=data / "synrl", out=out, general=general, general_ratio=0.2, video_r1_out=r1,
                         paths="relative", general_target="answer_tag"))
     for row in read_rows(out):
         video = row["messages"][1]["content"][0]["video"]
@@ -126,7 +132,9 @@ def test_video_r1_json_and_relative_paths(with_cot: Path, tmp_path: Path):
     assert [e["problem_id"] for e in entries] == list(range(1, 11))
     for entry in entries:
         assert VIDEO_R1_KEYS <= set(entry) and entry["data_type"] == "video"
-        assert (r1.parent / entry["path"]).is_file()
+        # Video-R1's loader (grpo_trainer.py / sft_video.py): os.getcwd() + "/Video-R1-data" + path[1:]
+        assert entry["path"].startswith("./")
+        assert Path(str(tmp_path) + "/Video-R1-data" + entry["path"][1:]).is_file()
         assert entry["solution"].startswith("<answer>") and entry["solution"].endswith("</answer>")
         if entry["data_source"].startswith("synrl/"):
             record = records[entry["id"]]
@@ -140,6 +148,14 @@ def test_video_r1_json_and_relative_paths(with_cot: Path, tmp_path: Path):
                 assert entry["options"] == [f"{k}. {v}" for k, v in sorted(record["options"].items())]
         else:
             assert entry["process"] == "" and entry["problem_type"] == "free-form" and entry["options"] == []
+
+
+def test_video_r1_videos_outside_its_data_folder_are_an_error(with_cot: Path, tmp_path: Path):
+    with pytest.raises(SFTError, match="not inside"):
+        build_sft(SFTConfig(folder=with_cot, out=tmp_path / "s.jsonl", video_r1_out=tmp_path / "r1" / "v.json"))
+    # naming the folder that holds the dataset fixes it
+    build_sft(SFTConfig(folder=with_cot, out=tmp_path / "s.jsonl", video_r1_out=tmp_path / "r1" / "v.json",
+                        video_r1_data=with_cot.parent))
 
 
 def test_model_cot_wins_and_samples_without_cot_are_left_out(with_cot: Path, tmp_path: Path):
