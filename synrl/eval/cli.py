@@ -184,6 +184,11 @@ def export_command(
         console.print(f"wrote {path}")
 
 
+from synrl.eval.suite_cli import suite_command  # noqa: E402
+
+eval_app.command("suite")(suite_command)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``eval`` to the main synrl app."""
     app.add_typer(eval_app, name="eval")
