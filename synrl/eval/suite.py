@@ -59,6 +59,10 @@ class SuiteBenchmark:
     lmms_metric: str = ""
     #: lmms-eval scorers report percent (True), fractions (False) or either (None: >1 is percent)
     lmms_percent: bool | None = None
+    #: a task that reads one annotation file (dataset_path: json): that file, under the folder
+    lmms_data_file: str | None = None
+    #: environment of the lmms-eval run; "{folder}" is the benchmark's folder
+    lmms_env: dict[str, str] = field(default_factory=dict)
     optional: bool = False
     frames: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_FRAMES))
     frames_source: str = FRAMES_SOURCE
@@ -135,9 +139,12 @@ PAPER_SUITE: tuple[SuiteBenchmark, ...] = (
                    "huggingface.co/datasets/FunAILab/TVBench", _lmms_layout("tvbench", "FunAILab/TVBench"),
                    lmms_tasks=_TVBENCH_TASKS, lmms_metric="tvbench_acc", lmms_percent=False),
     SuiteBenchmark("minerva", "Minerva", REASONING, "lmms", "minerva", ("Minerva",),
-                   "github.com/google-deepmind/neptune (MINERVA json) + its YouTube videos",
-                   _lmms_layout("minerva", "(minerva.json, see lmms-eval's minerva task README)"),
-                   lmms_tasks=("minerva",), lmms_metric="minerva_acc", lmms_percent=True),
+                   "huggingface.co/datasets/lmms-lab-eval/minerva (minerva.json) + the YouTube videos it lists",
+                   "ROOT/minerva/minerva.json (lmms-eval's copy: huggingface.co/datasets/lmms-lab-eval/minerva) and "
+                   "ROOT/minerva/videos/<video_id>.mp4 (the YouTube videos it names; lmms-eval's MINERVA_VIDEO_DIR, "
+                   "which the suite sets).",
+                   lmms_tasks=("minerva",), lmms_metric="minerva_acc", lmms_percent=True,
+                   lmms_data_file="minerva.json", lmms_env={"MINERVA_VIDEO_DIR": "{folder}/videos"}),
     SuiteBenchmark("nextgqa", "NExT-GQA", GROUNDING, "synrl", "NExT-GQA",
                    ("NExT-GQA R@0.3", "NExT-GQA R@0.5", "NExT-GQA R@0.7", "NExT-GQA mIoU", "NExT-GQA mIoP"),
                    "github.com/doc-doc/NExT-GQA + NExT-QA videos", "see `synrl eval benchmarks` (nextgqa)",
@@ -220,6 +227,7 @@ def frames_for(bench: SuiteBenchmark, options: SuiteOptions) -> dict[str, Any]:
         source = "set by --num-frames"
     if options.max_pixels:
         frames["max_pixels"] = options.max_pixels
+        frames["min_pixels"] = min(frames["min_pixels"], options.max_pixels)
         source = source if options.num_frames else "max_pixels set by --max-pixels; " + source
     return {**frames, "source": source}
 
@@ -326,6 +334,13 @@ def read_lmms_results(bench: SuiteBenchmark, out: Path) -> tuple[dict[str, float
     return {bench.columns[0]: score}, total
 
 
+def _plain(line: str) -> str:
+    """A log line without terminal colour codes."""
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+
+
 def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, options: SuiteOptions,
               frames: dict[str, Any]) -> dict[str, float]:
     from synrl.eval.lmms.tasks import write_overlays
@@ -333,14 +348,18 @@ def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, o
     include = out / "tasks"
     write_overlays(bench, folder, include)
     env = {**os.environ, "HF_HOME": str(data_root.resolve()), "HF_HUB_OFFLINE": "1",
-           "HF_DATASETS_CACHE": str((out / "hf_datasets_cache").resolve()), **options.lmms_env}
+           "HF_DATASETS_CACHE": str((out / "hf_datasets_cache").resolve()),
+           **{k: v.format(folder=folder.resolve()) for k, v in bench.lmms_env.items()}, **options.lmms_env}
     command = lmms_command(bench, include, out, options, frames)
     (out / "command.json").write_text(json.dumps(command, indent=2))
     with (out / "lmms.log").open("w") as log:
         run = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=out)
-    if run.returncode != 0:
-        tail = (out / "lmms.log").read_text(errors="replace").strip().splitlines()[-1:] or ["(no output)"]
-        raise RuntimeError(f"lmms-eval exited with {run.returncode} (see {out / 'lmms.log'}): {tail[0][:300]}")
+    log = (out / "lmms.log").read_text(errors="replace")
+    # lmms-eval reports an evaluation error in its log and may still exit 0.
+    errors = [line for line in log.splitlines() if "Error during evaluation" in line]
+    if run.returncode != 0 or errors:
+        last = (errors or log.strip().splitlines()[-1:] or ["(no output)"])[-1]
+        raise RuntimeError(f"lmms-eval failed (exit {run.returncode}; see {out / 'lmms.log'}): {_plain(last)[:300]}")
     columns, _ = read_lmms_results(bench, out)
     return columns
 

@@ -104,12 +104,16 @@ def write_overlays(bench: Any, folder: Path, include: Path) -> list[Path]:
             continue
         original = find_task_yaml(task)
         path = include / f"{overlay_name(task)}.yaml"
-        path.write_text("\n".join([
-            f"# lmms-eval's {task} task, unchanged but for where it reads its data; written by synrl.",
-            f"include: {json.dumps(str(original))}",
-            f"task: {overlay_name(task)}",
-            f"dataset_path: {json.dumps(str(folder.resolve()))}",
-            "",
-        ]))
+        lines = [f"# lmms-eval's {task} task, unchanged but for where it reads its data; written by synrl.",
+                 f"include: {json.dumps(str(original))}", f"task: {overlay_name(task)}"]
+        if getattr(bench, "lmms_data_file", None):
+            data_file = folder / bench.lmms_data_file
+            if not data_file.is_file():
+                raise RuntimeError(f"{folder}: missing {bench.lmms_data_file}")
+            lines += ["dataset_path: json", "dataset_kwargs:", "  data_files:",
+                      f"    test: {json.dumps(str(data_file.resolve()))}"]
+        else:
+            lines.append(f"dataset_path: {json.dumps(str(folder.resolve()))}")
+        path.write_text("\n".join(lines) + "\n")
         written.append(path)
     return written
