@@ -165,6 +165,9 @@ def benchmarks_command() -> None:
         console.print(f"[bold]{name}[/] ({bench.kind})")
         console.print(bench.layout, highlight=False, markup=False)
         console.print()
+    from synrl.eval.suite import describe
+
+    console.print(describe("paper"), highlight=False, markup=False)
 
 
 @eval_app.command("export-lmms-eval")

@@ -343,10 +343,10 @@ def _plain(line: str) -> str:
 
 def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, options: SuiteOptions,
               frames: dict[str, Any]) -> dict[str, float]:
-    from synrl.eval.lmms.tasks import write_overlays
+    from synrl.eval.lmms.tasks import lmms_tasks_dir, write_overlays
 
     include = out / "tasks"
-    write_overlays(bench, folder, include)
+    write_overlays(bench, folder, include, lmms_tasks_dir(lmms_python(options)))
     env = {**os.environ, "HF_HOME": str(data_root.resolve()), "HF_HUB_OFFLINE": "1",
            "HF_DATASETS_CACHE": str((out / "hf_datasets_cache").resolve()),
            **{k: v.format(folder=folder.resolve()) for k, v in bench.lmms_env.items()}, **options.lmms_env}
@@ -433,3 +433,16 @@ def load_suite(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: not a suite run (no {SUITE_JSON})")
     return json.loads(path.read_text())
+
+
+def describe(suite_name: str = "paper") -> str:
+    """Where each benchmark of the suite is read from and how it runs (``synrl eval benchmarks``)."""
+    lines = [f"Suite {suite_name} (`synrl eval suite {suite_name} --data-root ROOT`): one folder per benchmark "
+             "under ROOT."]
+    for bench in SUITES[suite_name]:
+        route = ("lmms-eval task " + ", ".join(bench.lmms_tasks[:3]) + (" ..." if len(bench.lmms_tasks) > 3 else "")
+                 if bench.route == "lmms" else f"synrl loader {bench.synrl_benchmark}")
+        frames = f"{bench.frames['num_frames']} frames, max {bench.frames['max_pixels']} px"
+        lines += [f"{bench.title} [{bench.key}]{' (optional)' if bench.optional else ''}: ROOT/{bench.folder}; "
+                  f"{route}; {frames}", f"  download: {bench.source}", f"  layout: {bench.layout}"]
+    return "\n".join(lines)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,24 +29,46 @@ def overlay_name(task: str) -> str:
     return task if task.startswith(PREFIX) else PREFIX + task
 
 
-def lmms_tasks_dir() -> Path:
-    """lmms-eval's installed ``tasks`` folder."""
-    spec = importlib.util.find_spec("lmms_eval")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("lmms-eval is not importable here; the lmms route needs it (pip install lmms-eval)")
-    return Path(next(iter(spec.submodule_search_locations))) / "tasks"
+_FIND = ("import importlib.util; s = importlib.util.find_spec('lmms_eval'); "
+         "print(next(iter(s.submodule_search_locations)) if s else '')")
+
+
+def lmms_tasks_dir(python: str | None = None) -> Path:
+    """lmms-eval's installed ``tasks`` folder: of this interpreter, or of ``python`` (lmms-eval's venv)."""
+    if python is None:
+        spec = importlib.util.find_spec("lmms_eval")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("lmms-eval is not importable here; the lmms route needs it (pip install lmms-eval)")
+        return Path(next(iter(spec.submodule_search_locations))) / "tasks"
+    try:
+        found = subprocess.run([python, "-c", _FIND], capture_output=True, text=True, timeout=120)
+    except OSError as exc:
+        raise RuntimeError(f"cannot run the lmms-eval python {python!r} ({exc}); set --lmms-python") from None
+    location = found.stdout.strip()
+    if found.returncode != 0 or not location:
+        raise RuntimeError(f"{python} has no lmms-eval installed; set --lmms-python to the python of its venv")
+    return Path(location) / "tasks"
 
 
 _TASK_LINE = re.compile(r"^task:\s*[\"']?([\w\-]+)[\"']?\s*$", re.MULTILINE)
 
 
+@lru_cache(maxsize=4)
+def _task_index(root: Path) -> dict[str, Path]:
+    index: dict[str, Path] = {}
+    for path in sorted(root.rglob("*.yaml")):
+        for match in _TASK_LINE.finditer(path.read_text(errors="replace")):
+            index.setdefault(match.group(1), path)
+    return index
+
+
 def find_task_yaml(task: str, root: Path | None = None) -> Path:
     """lmms-eval's YAML file that defines ``task``."""
     root = root or lmms_tasks_dir()
-    for path in sorted(root.rglob("*.yaml")):
-        if any(m.group(1) == task for m in _TASK_LINE.finditer(path.read_text(errors="replace"))):
-            return path
-    raise RuntimeError(f"lmms-eval has no task {task!r} (under {root})")
+    try:
+        return _task_index(root)[task]
+    except KeyError:
+        raise RuntimeError(f"lmms-eval has no task {task!r} (under {root})") from None
 
 
 def _cvbench_yaml(folder: Path) -> str:
@@ -90,8 +114,9 @@ from synrl.eval.lmms.cvbench import aggregate, doc_to_text, doc_to_visual, proce
 '''
 
 
-def write_overlays(bench: Any, folder: Path, include: Path) -> list[Path]:
-    """Write the overlays of ``bench`` (a :class:`synrl.eval.suite.SuiteBenchmark`) into ``include``."""
+def write_overlays(bench: Any, folder: Path, include: Path, tasks_dir: Path | None = None) -> list[Path]:
+    """Write the overlays of ``bench`` (a :class:`synrl.eval.suite.SuiteBenchmark`) into ``include``;
+    ``tasks_dir`` is lmms-eval's tasks folder (default: this interpreter's lmms-eval)."""
     include.mkdir(parents=True, exist_ok=True)
     written = []
     for task in bench.lmms_tasks:
@@ -102,7 +127,7 @@ def write_overlays(bench: Any, folder: Path, include: Path) -> list[Path]:
             shim.write_text(_CVBENCH_SHIM.format(root=str(folder.resolve())))
             written += [path, shim]
             continue
-        original = find_task_yaml(task)
+        original = find_task_yaml(task, tasks_dir)
         path = include / f"{overlay_name(task)}.yaml"
         lines = [f"# lmms-eval's {task} task, unchanged but for where it reads its data; written by synrl.",
                  f"include: {json.dumps(str(original))}", f"task: {overlay_name(task)}"]
