@@ -121,3 +121,23 @@ def charades_sta(root: Path) -> Path:
     write_video(folder / "Charades_v1_480/AB12C.mp4")
     (folder / "charades_sta_test.txt").write_text("AB12C 0.5 1.5##a person moves a box.\n")
     return folder
+
+
+def temporalbench(root: Path) -> Path:
+    """microsoft/TemporalBench's short QA: temporalbench_short_qa.json rows (idx, video_name,
+    question with its two options, GT letter, dataset, category), the split named
+    ``test_short_qa`` by the dataset card's ``configs`` (as in the Hugging Face repository)."""
+    folder = root / "temporalbench"
+    rows = []
+    for v in range(2):
+        video = f"short_video/clip{v}.mp4"
+        write_video(folder / video)
+        for q, gt in enumerate("AB"):
+            rows.append({"idx": f"{v}-{q}", "video_name": video, "dataset": "fixture", "category": "direction",
+                         "question": "Which caption is right?\nA. the square moves right\nB. the square moves left\n"
+                                     "Answer with the option's letter.", "GT": gt})
+    (folder / "temporalbench_short_qa.json").write_text(json.dumps(rows))
+    (folder / "README.md").write_text(
+        "---\nconfigs:\n- config_name: default\n  data_files:\n  - split: test_short_qa\n"
+        "    path: temporalbench_short_qa.json\n---\n# TemporalBench (fixture)\n")
+    return folder

@@ -2,7 +2,7 @@
 
 CI runs this file with .venv-lmms (lmms-eval 0.7.3 + synrl): the synrl model wrapper, the
 task overlays of every lmms-eval benchmark of the paper suite, and the suite end to end
-(TOMATO and CVBench in their published formats, the tiny Qwen2.5-VL) through lmms-eval.
+(TOMATO, TemporalBench and CVBench in their published formats, the tiny Qwen2.5-VL) through lmms-eval.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class _Echo:
 
     def generate_until(self, requests):
         self.seen = [r.arguments for r in requests]
-        return [self.reply, "no tags at all"][: len(requests)]
+        return [self.reply, "no tags at all", "\n\n"][: len(requests)]
 
 
 def test_wrapper_sends_synrl_prompts_and_filters_answers(monkeypatch, tmp_path):
@@ -57,9 +57,10 @@ def test_wrapper_sends_synrl_prompts_and_filters_answers(monkeypatch, tmp_path):
     assert m.inner.task_dict == {"t": {}}
     requests = [Instance(request_type="generate_until", arguments=(f"Question {i}?", {"max_new_tokens": 16}, None, i,
                                                                    "tomato", "test"), idx=0,
-                         metadata={"task": "tomato", "doc_id": i, "repeats": 1}) for i in range(2)]
+                         metadata={"task": "tomato", "doc_id": i, "repeats": 1}) for i in range(3)]
     out = m.generate_until(requests)
-    assert out == ["B", "no tags at all"]  # the answer block; an untagged reply passes through unchanged
+    # the answer block; an untagged reply passes through unchanged; a blank one is marked
+    assert out == ["B", "no tags at all", wrapper.NO_ANSWER]
     context, gen_kwargs, *_ = m.inner.seen[0]
     assert context == f"Question 0?\n{THINK_INSTRUCTION}" and gen_kwargs["max_new_tokens"] == 256
     rows = [json.loads(line) for line in log.read_text().splitlines()]
@@ -92,7 +93,7 @@ def test_every_lmms_benchmark_of_the_suite_has_a_loadable_overlay(tmp_path):
 
 
 def test_suite_through_lmms_eval_end_to_end(tmp_path):
-    """The whole paper suite: TOMATO and CVBench run by lmms-eval with the tiny model, every other
+    """The whole paper suite: TOMATO, TemporalBench and CVBench run by lmms-eval with the tiny model, every other
     benchmark reported missing, every column in the table."""
     from synrl.eval.paper_reference import TABLE_BLOCKS
     from synrl.eval.suite import PAPER_SUITE, SuiteOptions, load_suite, run_suite, suite_columns
@@ -101,6 +102,7 @@ def test_suite_through_lmms_eval_end_to_end(tmp_path):
     data = tmp_path / "data"
     fx.tomato(data)
     fx.cvbench(data)
+    fx.temporalbench(data)
     tiny = build_tiny_model("qwen2_5_vl", tmp_path / "tiny")
     options = SuiteOptions(model=str(tiny), device="cpu", max_new_tokens=8, num_frames=4, max_pixels=56 * 56,
                            lmms_python=sys.executable,
@@ -113,11 +115,17 @@ def test_suite_through_lmms_eval_end_to_end(tmp_path):
     status = {e["key"]: e for e in result["benchmarks"]}
     assert status["tomato"]["status"] == "ok", status["tomato"]["error"]
     assert status["cvbench"]["status"] == "ok", status["cvbench"]["error"]
-    assert {k for k, e in status.items() if e["status"] == "missing"} == set(lmms_keys) - {"tomato", "cvbench"}
+    assert status["temporalbench"]["status"] == "ok", status["temporalbench"]["error"]
+    ran = {"tomato", "cvbench", "temporalbench"}
+    assert {k for k, e in status.items() if e["status"] == "missing"} == set(lmms_keys) - ran
     assert 0.0 <= status["tomato"]["columns"]["TOMATO"] <= 1.0
     assert set(status["cvbench"]["columns"]) == {"CVBench"}
+    # TemporalBench's scorer returns binary and multiple-binary accuracy: both columns filled
+    tb = status["temporalbench"]["columns"]
+    assert set(tb) == {"TemporalBench Binary Acc.", "TemporalBench Multiple Binary Acc."}
+    assert tb["TemporalBench Multiple Binary Acc."] <= tb["TemporalBench Binary Acc."] <= 1.0
     # lmms-eval really answered every question, through synrl's wrapper (raw responses logged)
-    for key, n in (("tomato", 2), ("cvbench", 2)):
+    for key, n in (("tomato", 2), ("cvbench", 2), ("temporalbench", 4)):
         rows = (tmp_path / "out" / key / "responses.jsonl").read_text().splitlines()
         assert len(rows) == n
     assert status["tomato"]["frames"]["num_frames"] == 4

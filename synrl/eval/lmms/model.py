@@ -11,7 +11,8 @@ argument but the ones below, then for each request:
   too few for a ``<think>`` block;
 - the response is filtered through :func:`synrl.answers.extract_answer` (lenient) before the
   task's own ``process_results`` sees it, so the task's scorer reads the ``<answer>`` block,
-  not the reasoning. A response with no answer is passed on unchanged (the task scores it).
+  not the reasoning. A response with no answer is passed on unchanged (the task scores it),
+  a blank one as :data:`NO_ANSWER`.
 
 The raw and filtered responses are appended to the JSONL file named by ``raw_log`` (or by
 the ``SYNRL_LMMS_RAW_LOG`` environment variable), so nothing the model said is lost.
@@ -34,10 +35,19 @@ from synrl.qa import SYSTEM_PROMPT, THINK_INSTRUCTION
 MODEL_ID = "synrl"
 
 
+#: What a scorer reads for a blank response. Some scorers index the first character of the
+#: response (TemporalBench's ``pred["response"][0]``) and crash on an empty one; this text holds
+#: no option letter, yes/no or number, so every scorer marks it wrong, as an empty answer is.
+NO_ANSWER = "[no answer]"
+
+
 def filter_response(text: str) -> str:
-    """What the task's scorer reads: the extracted answer, else the response itself."""
+    """What the task's scorer reads: the extracted answer, else the response itself
+    (:data:`NO_ANSWER` when it is blank)."""
     answer = extract_answer(text, lenient=True)
-    return answer if answer else text
+    if answer:
+        return answer
+    return text if text.strip() else NO_ANSWER
 
 
 class SynrlModel(lmms):
