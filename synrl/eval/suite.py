@@ -236,7 +236,7 @@ def frames_for(bench: SuiteBenchmark, options: SuiteOptions) -> dict[str, Any]:
 
 
 def _run_synrl(bench: SuiteBenchmark, folder: Path, out: Path, options: SuiteOptions,
-               frames: dict[str, Any]) -> dict[str, float]:
+               frames: dict[str, Any]) -> tuple[dict[str, float], dict[str, Any]]:
     from synrl.eval.config import DecodingConfig, FrameConfig, OpenAIConfig, RunConfig, TransformersConfig
     from synrl.eval.report import score_run
     from synrl.eval.runner import run_predictions
@@ -257,7 +257,8 @@ def _run_synrl(bench: SuiteBenchmark, folder: Path, out: Path, options: SuiteOpt
     metrics = score_run(out)
     # The grounding columns (R@0.7, mIoP) are in the overall summary; the headline has the rest.
     head = {**metrics["overall"], **metrics["headline"]}
-    return {column: head[key] for key, column in bench.synrl_columns.items() if key in head}
+    columns = {column: head[key] for key, column in bench.synrl_columns.items() if key in head}
+    return columns, {"headline": metrics["headline"], "questions": metrics["overall"]["questions"]}
 
 
 # --- the lmms-eval route ----------------------------------------------------------------------
@@ -273,14 +274,19 @@ def lmms_command(bench: SuiteBenchmark, include: Path, out: Path, options: Suite
     """The lmms-eval command line of one benchmark (through synrl's launcher and model)."""
     from synrl.eval.lmms.tasks import overlay_name
 
-    args = [f"base={options.lmms_base}", f"max_new_tokens={options.max_new_tokens}",
-            f"raw_log={out / 'responses.jsonl'}"]
-    if not options.is_server:
-        args += [f"pretrained={options.model}", f"device_map={'cpu' if options.device == 'cpu' else 'auto'}"]
-    args += [f"max_num_frames={frames['num_frames']}", f"max_pixels={frames['max_pixels']}",
-             f"min_pixels={frames['min_pixels']}"]
-    if frames.get("fps"):
-        args.append(f"fps={frames['fps']}")
+    # A server is reached through lmms-eval's OpenAI-compatible model, which names its frame limit
+    # differently and takes no pixel budget (the server sizes the frames).
+    base = "openai" if options.is_server and options.lmms_base == "qwen2_5_vl" else options.lmms_base
+    args = [f"base={base}", f"max_new_tokens={options.max_new_tokens}", f"raw_log={out / 'responses.jsonl'}"]
+    if base == "openai":
+        args += [f"model_version={options.served_model}", f"base_url={options.model}",
+                 f"max_frames_num={frames['num_frames']}"]
+    else:
+        args += [f"pretrained={options.model}", f"device_map={'cpu' if options.device == 'cpu' else 'auto'}",
+                 f"max_num_frames={frames['num_frames']}", f"max_pixels={frames['max_pixels']}",
+                 f"min_pixels={frames['min_pixels']}"]
+        if frames.get("fps"):
+            args.append(f"fps={frames['fps']}")
     if options.lmms_model_args:
         args.append(options.lmms_model_args)
     command = [lmms_python(options), "-m", "synrl.eval.lmms.launch", "--model", "synrl",
@@ -301,8 +307,14 @@ def _as_fraction(value: float, percent: bool | None) -> float:
     return value / 100.0 if percent else value
 
 
-def read_lmms_results(bench: SuiteBenchmark, out: Path) -> tuple[dict[str, float], int]:
-    """The benchmark's columns (fractions) and question count from lmms-eval's results JSON."""
+def read_lmms_results(bench: SuiteBenchmark, out: Path) -> tuple[dict[str, float], dict[str, Any]]:
+    """The benchmark's columns (fractions) and the details (question count, every task's raw
+    metric values as lmms-eval reported them) from lmms-eval's results JSON.
+
+    One task reporting several numbers fills the columns in order (TemporalBench: binary,
+    multiple-binary accuracy); a single column takes the first (Vinoground: the text score of
+    text/video/group); several tasks (MVBench's 20, TVBench's 10, VideoMMMU's 3) give the mean
+    over all their questions."""
     from synrl.eval.lmms.tasks import overlay_name
 
     found = sorted((out / "lmms").rglob("*results*.json"), key=lambda p: p.stat().st_mtime)
@@ -322,16 +334,18 @@ def read_lmms_results(bench: SuiteBenchmark, out: Path) -> tuple[dict[str, float
         n = int((counts.get(overlay_name(task)) or {}).get("effective", 0))
         values.append((value, n))
     total = sum(n for _, n in values)
+    details = {"questions": total, "results_file": str(found[-1]),
+               "raw": {overlay_name(t): v for t, (v, _) in zip(bench.lmms_tasks, values)}}
     if len(bench.columns) > 1:  # one task reporting several numbers (TemporalBench: binary, multiple binary)
         value = values[0][0]
         parts = value if isinstance(value, (list, tuple)) else [value]
-        return ({c: _as_fraction(float(v), bench.lmms_percent) for c, v in zip(bench.columns, parts)}, total)
+        return ({c: _as_fraction(float(v), bench.lmms_percent) for c, v in zip(bench.columns, parts)}, details)
     # Several tasks (MVBench's 20, TVBench's 10, VideoMMMU's 3): the mean over all questions.
     fractions = [(_as_fraction(float(v[0] if isinstance(v, (list, tuple)) else v), bench.lmms_percent), n)
                  for v, n in values]
     weight = sum(n for _, n in fractions) or len(fractions)
     score = sum(f * (n if total else 1) for f, n in fractions) / weight
-    return {bench.columns[0]: score}, total
+    return {bench.columns[0]: score}, details
 
 
 def _plain(line: str) -> str:
@@ -342,7 +356,7 @@ def _plain(line: str) -> str:
 
 
 def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, options: SuiteOptions,
-              frames: dict[str, Any]) -> dict[str, float]:
+              frames: dict[str, Any]) -> tuple[dict[str, float], dict[str, Any]]:
     from synrl.eval.lmms.tasks import lmms_tasks_dir, write_overlays
 
     include = out / "tasks"
@@ -360,8 +374,7 @@ def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, o
     if run.returncode != 0 or errors:
         last = (errors or log.strip().splitlines()[-1:] or ["(no output)"])[-1]
         raise RuntimeError(f"lmms-eval failed (exit {run.returncode}; see {out / 'lmms.log'}): {_plain(last)[:300]}")
-    columns, _ = read_lmms_results(bench, out)
-    return columns
+    return read_lmms_results(bench, out)
 
 
 # --- the suite --------------------------------------------------------------------------------
@@ -387,9 +400,10 @@ def run_suite(suite_name: str, out: Path, data_root: Path, options: SuiteOptions
             bench_out.mkdir(parents=True, exist_ok=True)
             try:
                 if bench.route == "synrl":
-                    entry["columns"] = _run_synrl(bench, folder, bench_out, options, frames)
+                    entry["columns"], entry["details"] = _run_synrl(bench, folder, bench_out, options, frames)
                 else:
-                    entry["columns"] = _run_lmms(bench, folder, data_root, bench_out, options, frames)
+                    entry["columns"], entry["details"] = _run_lmms(bench, folder, data_root, bench_out, options,
+                                                                   frames)
                 entry["status"] = "ok"
             except Exception as exc:  # one benchmark's failure must not stop the others
                 entry.update(status="failed", error=f"{exc.__class__.__name__}: {exc}")

@@ -107,6 +107,7 @@ def test_suite_end_to_end_through_synrl_loaders(tiny_model, tmp_path):
     assert set(status["rextime"]["columns"]) >= {"ReXTime R@0.7", "ReXTime mIoP"}
     assert set(status["charades_sta"]["columns"]) == {"Charades R@0.3", "Charades R@0.5", "Charades R@0.7",
                                                       "Charades mIoU"}
+    assert status["aotbench"]["details"]["questions"] == 2
     predictions = (out / "aotbench" / "predictions.jsonl").read_text().splitlines()
     assert len(predictions) == 2 and all(json.loads(p)["completion"] is not None for p in predictions)
     # frame protocol recorded per benchmark: the override, and AoTBench's own default otherwise
@@ -152,4 +153,17 @@ def test_lmms_command_wraps_the_model(tmp_path):
     assert "max_num_frames=32" in args and f"max_pixels={256 * 28 * 28}" in args
     assert command[command.index("--tasks") + 1].split(",")[0] == "synrl_mvbench_action_sequence"
     assert command[command.index("--model") + 1] == "synrl" and command[-2:] == ["--limit", "5"]
-    assert sys.executable  # the default lmms python is this interpreter unless told otherwise
+    server = SuiteOptions(model="http://127.0.0.1:8000/v1", served_model="qwen", lmms_python="/venv/bin/python")
+    served = lmms_command(bench, tmp_path / "tasks", tmp_path, server, frames_for(bench, server))
+    args = served[served.index("--model_args") + 1]
+    assert args.startswith("base=openai,") and "base_url=http://127.0.0.1:8000/v1" in args
+    assert "model_version=qwen" in args and "max_frames_num=32" in args and "pretrained" not in args
+
+
+def test_default_lmms_python(monkeypatch):
+    from synrl.eval.suite import lmms_python
+
+    monkeypatch.delenv("SYNRL_LMMS_PYTHON", raising=False)
+    assert lmms_python(SuiteOptions(model="m")) == sys.executable
+    monkeypatch.setenv("SYNRL_LMMS_PYTHON", "/venv-lmms/bin/python")
+    assert lmms_python(SuiteOptions(model="m")) == "/venv-lmms/bin/python"

@@ -124,6 +124,9 @@ def test_suite_through_lmms_eval_end_to_end(tmp_path):
     tb = status["temporalbench"]["columns"]
     assert set(tb) == {"TemporalBench Binary Acc.", "TemporalBench Multiple Binary Acc."}
     assert tb["TemporalBench Multiple Binary Acc."] <= tb["TemporalBench Binary Acc."] <= 1.0
+    assert status["temporalbench"]["details"]["questions"] == 4
+    raw = status["temporalbench"]["details"]["raw"]["synrl_temporalbench_short_qa"]
+    assert [v / 100 for v in raw] == [tb["TemporalBench Binary Acc."], tb["TemporalBench Multiple Binary Acc."]]
     # lmms-eval really answered every question, through synrl's wrapper (raw responses logged)
     for key, n in (("tomato", 2), ("cvbench", 2), ("temporalbench", 4)):
         rows = (tmp_path / "out" / key / "responses.jsonl").read_text().splitlines()
