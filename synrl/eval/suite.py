@@ -348,6 +348,14 @@ def read_lmms_results(bench: SuiteBenchmark, out: Path) -> tuple[dict[str, float
     return {bench.columns[0]: score}, details
 
 
+def _hub_cache() -> str:
+    """The Hugging Face model cache this process uses (HF_HUB_CACHE, else HF_HOME/hub, else the default)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    home = os.environ.get("HF_HOME") or os.path.join(os.environ.get("XDG_CACHE_HOME", "~/.cache"), "huggingface")
+    return str(Path(home).expanduser() / "hub")
+
+
 def _plain(line: str) -> str:
     """A log line without terminal colour codes."""
     import re
@@ -361,9 +369,13 @@ def _run_lmms(bench: SuiteBenchmark, folder: Path, data_root: Path, out: Path, o
 
     include = out / "tasks"
     write_overlays(bench, folder, include, lmms_tasks_dir(lmms_python(options)))
-    env = {**os.environ, "HF_HOME": str(data_root.resolve()), "HF_HUB_OFFLINE": "1",
+    # HF_HOME=ROOT is where lmms-eval's hooks look for the videos; the model cache stays where it
+    # was, and a local model (or a server) runs offline, so nothing is fetched behind the user's back.
+    env = {**os.environ, "HF_HOME": str(data_root.resolve()), "HF_HUB_CACHE": _hub_cache(),
            "HF_DATASETS_CACHE": str((out / "hf_datasets_cache").resolve()),
            **{k: v.format(folder=folder.resolve()) for k, v in bench.lmms_env.items()}, **options.lmms_env}
+    if options.is_server or Path(options.model).is_dir():
+        env["HF_HUB_OFFLINE"] = "1"
     command = lmms_command(bench, include, out, options, frames)
     (out / "command.json").write_text(json.dumps(command, indent=2))
     with (out / "lmms.log").open("w") as log:
@@ -435,9 +447,12 @@ def write_outputs(out: Path, result: dict[str, Any]) -> None:
     row = run_row(result)
     by_column = {c: {"questions": 1, "score": v} for c, v in row.items() if v is not None}
     done = [v for v in row.values() if v is not None]
+    # "overall" is the plain mean of the columns present (accuracies and grounding numbers alike):
+    # a coarse summary for `eval compare`; the columns are the numbers to read.
     metrics = {"benchmark": f"suite:{result['suite']}", "model": result["model"],
                "overall": {"questions": len(done), "score": sum(done) / len(done) if done else 0.0},
-               "by": {"column": by_column}, "suite": True}
+               "by": {"column": by_column}, "suite": True,
+               "note": "overall = mean of the columns present; questions = columns (one per group)"}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
 
 

@@ -48,5 +48,7 @@ def suite_command(
     console.print((out / TABLE_MD).read_text(), highlight=False, markup=False, soft_wrap=True)
     failed = [e["title"] for e in result["benchmarks"] if e["status"] == "failed"]
     missing = [e["title"] for e in result["benchmarks"] if e["status"] == "missing"]
-    console.print(f"{len(result['benchmarks']) - len(failed) - len(missing)} ran, {len(missing)} missing, "
-                  f"{len(failed)} failed -> {out}")
+    ran = len(result["benchmarks"]) - len(failed) - len(missing)
+    console.print(f"{ran} ran, {len(missing)} missing, {len(failed)} failed -> {out}")
+    if not ran:
+        _fail(f"no benchmark ran: is --data-root {data_root} the folder holding them? (see `synrl eval benchmarks`)")

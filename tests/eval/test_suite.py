@@ -130,6 +130,18 @@ def test_suite_end_to_end_through_synrl_loaders(tiny_model, tmp_path):
     assert "column: NExT-GQA mIoU" in again.output and "+0.0" in again.output
 
 
+def test_suite_with_nothing_to_run_fails_clearly(tmp_path):
+    args = ["suite", "paper", "--model", str(tmp_path / "model"), "--out", str(tmp_path / "out"),
+            "--data-root", str(tmp_path / "empty")]
+    result = CliRunner().invoke(eval_app, args)
+    assert result.exit_code == 2 and "no benchmark ran" in result.output
+    suite = json.loads((tmp_path / "out" / "suite.json").read_text())
+    assert {e["status"] for e in suite["benchmarks"]} == {"missing"}
+    assert "missing" in (tmp_path / "out" / "table.md").read_text()
+    bad = CliRunner().invoke(eval_app, ["suite", "paper", "--model", "m", "--out", str(tmp_path / "o"), "-b", "nope"])
+    assert bad.exit_code == 2 and "unknown benchmark(s) nope" in bad.output
+
+
 def test_suite_defaults_record_the_protocol():
     from synrl.eval.suite import DEFAULT_FRAMES, frames_for
 
