@@ -124,7 +124,7 @@ PAPER_SUITE: tuple[SuiteBenchmark, ...] = (
     SuiteBenchmark("videommmu", "VideoMMMU", GENERAL, "lmms", "video_mmmu", ("VideoMMMU",),
                    "huggingface.co/datasets/lmms-eval/VideoMMMU", _lmms_layout("video_mmmu", "lmms-eval/VideoMMMU"),
                    lmms_tasks=("video_mmmu_perception", "video_mmmu_comprehension", "video_mmmu_adaptation"),
-                   lmms_metric="mmmu_acc"),
+                   lmms_metric="mmmu_acc", lmms_percent=False),
     SuiteBenchmark("vcrbench", "VCR-Bench", REASONING, "lmms", "vcrbench", ("VCR-Bench",),
                    "huggingface.co/datasets/pritamqu/VCRBench", _lmms_layout("vcrbench", "pritamqu/VCRBench"),
                    lmms_tasks=("vcrbench",), lmms_metric="vcrbench_accuracy", lmms_percent=True),
@@ -472,6 +472,7 @@ def describe(suite_name: str = "paper") -> str:
         route = ("lmms-eval task " + ", ".join(bench.lmms_tasks[:3]) + (" ..." if len(bench.lmms_tasks) > 3 else "")
                  if bench.route == "lmms" else f"synrl loader {bench.synrl_benchmark}")
         frames = f"{bench.frames['num_frames']} frames, max {bench.frames['max_pixels']} px"
+        layout = bench.layout if bench.route == "lmms" else f"as for `{bench.synrl_benchmark}` (listed above)"
         lines += [f"{bench.title} [{bench.key}]{' (optional)' if bench.optional else ''}: ROOT/{bench.folder}; "
-                  f"{route}; {frames}", f"  download: {bench.source}", f"  layout: {bench.layout}"]
+                  f"{route}; {frames}", f"  download: {bench.source}", f"  layout: {layout}"]
     return "\n".join(lines)

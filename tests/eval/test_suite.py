@@ -41,6 +41,15 @@ def test_suite_selection():
         select("other")
 
 
+def test_benchmarks_command_lists_the_suite_layouts():
+    result = CliRunner().invoke(eval_app, ["benchmarks"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # the console wraps long lines
+    assert "aotbench (multiple_choice)" in text and "Suite paper" in text
+    for bench in PAPER_SUITE:  # each benchmark's folder and download source, in one place
+        assert f"[{bench.key}]" in text and " ".join(bench.source.split()) in text
+
+
 def test_aotbench_loader_reads_the_released_json(tmp_path):
     from synrl.eval.benchmarks import BenchmarkError, load_benchmark
 
