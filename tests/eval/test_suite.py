@@ -188,3 +188,23 @@ def test_default_lmms_python(monkeypatch):
     assert lmms_python(SuiteOptions(model="m")) == sys.executable
     monkeypatch.setenv("SYNRL_LMMS_PYTHON", "/venv-lmms/bin/python")
     assert lmms_python(SuiteOptions(model="m")) == "/venv-lmms/bin/python"
+
+
+def test_lmms_results_of_a_multi_task_benchmark_are_the_mean_over_questions(tmp_path):
+    """MVBench's 20 tasks (percent) are combined over questions, as one accuracy over the benchmark."""
+    from synrl.eval.suite import read_lmms_results
+
+    bench = next(b for b in PAPER_SUITE if b.key == "mvbench")
+    results = {f"synrl_{t}": {"alias": t, "mvbench_accuracy,none": 50.0 if i else 100.0}
+               for i, t in enumerate(bench.lmms_tasks)}
+    counts = {f"synrl_{t}": {"original": 200, "effective": 100 if i else 200} for i, t in enumerate(bench.lmms_tasks)}
+    folder = tmp_path / "lmms" / "model"
+    folder.mkdir(parents=True)
+    (folder / "20260101_000000_results.json").write_text(json.dumps({"results": results, "n-samples": counts}))
+    columns, details = read_lmms_results(bench, tmp_path)
+    assert columns == {"MVBench": pytest.approx((200 * 1.0 + 19 * 100 * 0.5) / (200 + 1900))}
+    assert details["questions"] == 2100 and len(details["raw"]) == 20
+    del results["synrl_mvbench_state_change"]
+    (folder / "20260101_000000_results.json").write_text(json.dumps({"results": results, "n-samples": counts}))
+    with pytest.raises(RuntimeError, match="no result for synrl_mvbench_state_change"):
+        read_lmms_results(bench, tmp_path)
