@@ -209,7 +209,7 @@ class SuiteOptions:
     max_pixels: int | None = None
     limit: int = 0
     lmms_python: str | None = None  # python of the lmms-eval venv
-    lmms_base: str = "qwen2_5_vl"  # lmms-eval model the synrl wrapper wraps
+    lmms_base: str | None = None  # lmms-eval model the synrl wrapper wraps (None: from the model's config)
     lmms_model_args: str = ""  # extra lmms-eval model args
     lmms_env: dict[str, str] = field(default_factory=dict)  # extra environment of the lmms-eval subprocess
 
@@ -269,20 +269,40 @@ def lmms_python(options: SuiteOptions) -> str:
     return options.lmms_python or os.environ.get("SYNRL_LMMS_PYTHON") or sys.executable
 
 
+#: lmms-eval models for the Qwen-VL model types (config.json "model_type").
+LMMS_MODELS = {"qwen2_vl": "qwen2_vl", "qwen2_5_vl": "qwen2_5_vl", "qwen3_vl": "qwen3_vl"}
+
+
+def lmms_base(options: SuiteOptions) -> str:
+    """The lmms-eval model the wrapper wraps: --lmms-base; a server: lmms-eval's OpenAI-compatible
+    model; a local model: its config's model_type (Qwen2-VL, Qwen2.5-VL, Qwen3-VL); else qwen2_5_vl."""
+    if options.lmms_base:
+        return options.lmms_base
+    if options.is_server:
+        return "openai"
+    config = Path(options.model) / "config.json"
+    if config.is_file():
+        try:
+            model_type = json.loads(config.read_text()).get("model_type", "")
+        except ValueError:
+            model_type = ""
+        if model_type in LMMS_MODELS:
+            return LMMS_MODELS[model_type]
+    return "qwen2_5_vl"
+
+
 def lmms_command(bench: SuiteBenchmark, include: Path, out: Path, options: SuiteOptions,
                  frames: dict[str, Any]) -> list[str]:
     """The lmms-eval command line of one benchmark (through synrl's launcher and model)."""
     from synrl.eval.lmms.tasks import overlay_name
 
-    # A server is reached through lmms-eval's OpenAI-compatible model, which names its frame limit
-    # differently and takes no pixel budget (the server sizes the frames).
-    base = "openai" if options.is_server and options.lmms_base == "qwen2_5_vl" else options.lmms_base
+    base = lmms_base(options)
     args = [f"base={base}", f"max_new_tokens={options.max_new_tokens}", f"raw_log={out / 'responses.jsonl'}"]
     if base == "openai":
         args += [f"model_version={options.served_model}", f"base_url={options.model}",
                  f"max_frames_num={frames['num_frames']}"]
     else:
-        args += [f"pretrained={options.model}", f"device_map={'cpu' if options.device == 'cpu' else 'auto'}",
+        args += [f"pretrained={options.model}", f"device_map={options.device}",
                  f"max_num_frames={frames['num_frames']}", f"max_pixels={frames['max_pixels']}",
                  f"min_pixels={frames['min_pixels']}"]
         if frames.get("fps"):
@@ -302,6 +322,7 @@ def lmms_command(bench: SuiteBenchmark, include: Path, out: Path, options: Suite
 
 
 def _as_fraction(value: float, percent: bool | None) -> float:
+    """A scorer's number as a fraction; ``percent=None`` (unknown unit) takes values above 1 as percent."""
     if percent is None:
         percent = value > 1.0
     return value / 100.0 if percent else value

@@ -27,7 +27,8 @@ def suite_command(
     limit: int = typer.Option(0, help="only N questions per benchmark (0: all)"),
     lmms_python: Optional[str] = typer.Option(None, envvar="SYNRL_LMMS_PYTHON",
                                               help="python of the lmms-eval venv (lmms route)"),
-    lmms_base: str = typer.Option("qwen2_5_vl", help="lmms-eval model wrapped by synrl's (qwen2_5_vl, qwen3_vl, ...)"),
+    lmms_base: Optional[str] = typer.Option(None, help="lmms-eval model wrapped by synrl's (default: qwen2_vl, "
+                                            "qwen2_5_vl or qwen3_vl from the model's config; openai for a URL)"),
     lmms_model_args: str = typer.Option("", help="extra lmms-eval model args, k=v,k=v"),
 ) -> None:
     """Run the paper's benchmarks (lmms-eval's tasks where they exist, synrl's loaders elsewhere) into one

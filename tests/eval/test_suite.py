@@ -171,6 +171,7 @@ def test_lmms_command_wraps_the_model(tmp_path):
     assert command[:3] == ["/venv/bin/python", "-m", "synrl.eval.lmms.launch"]
     args = command[command.index("--model_args") + 1]
     assert args.startswith("base=qwen2_5_vl,max_new_tokens=1024,") and "pretrained=/models/qwen" in args
+    assert "device_map=auto" in args
     assert "max_num_frames=32" in args and f"max_pixels={256 * 28 * 28}" in args
     assert command[command.index("--tasks") + 1].split(",")[0] == "synrl_mvbench_action_sequence"
     assert command[command.index("--model") + 1] == "synrl" and command[-2:] == ["--limit", "5"]
@@ -179,6 +180,16 @@ def test_lmms_command_wraps_the_model(tmp_path):
     args = served[served.index("--model_args") + 1]
     assert args.startswith("base=openai,") and "base_url=http://127.0.0.1:8000/v1" in args
     assert "model_version=qwen" in args and "max_frames_num=32" in args and "pretrained" not in args
+
+
+def test_lmms_base_follows_the_model(tmp_path):
+    from synrl.eval.suite import lmms_base
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "qwen3_vl"}))
+    assert lmms_base(SuiteOptions(model=str(tmp_path))) == "qwen3_vl"
+    assert lmms_base(SuiteOptions(model=str(tmp_path), lmms_base="llava_vid")) == "llava_vid"
+    assert lmms_base(SuiteOptions(model="http://host:8000/v1")) == "openai"
+    assert lmms_base(SuiteOptions(model="Qwen/Qwen2.5-VL-7B-Instruct")) == "qwen2_5_vl"
 
 
 def test_default_lmms_python(monkeypatch):
