@@ -165,6 +165,9 @@ def benchmarks_command() -> None:
         console.print(f"[bold]{name}[/] ({bench.kind})")
         console.print(bench.layout, highlight=False, markup=False)
         console.print()
+    from synrl.eval.suite import describe
+
+    console.print(describe("paper"), highlight=False, markup=False)
 
 
 @eval_app.command("export-lmms-eval")
@@ -182,6 +185,11 @@ def export_command(
         _fail(str(exc))
     for path in paths:
         console.print(f"wrote {path}")
+
+
+from synrl.eval.suite_cli import suite_command  # noqa: E402
+
+eval_app.command("suite")(suite_command)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ or a folder named by ``SYNRL_EVAL_BENCHMARKS``.
 """
 
 from synrl.eval.benchmarks import (  # noqa: F401
+    aotbench,
     charades_sta,
     mvbench,
     nextgqa,
