@@ -14,6 +14,7 @@ from typing import Optional
 import typer
 from pydantic import ValidationError
 
+from synrl.cli.eval_suite import suite_command
 from synrl.cliutil import console, fail as _fail, key_values, validation_message
 
 eval_app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -186,8 +187,6 @@ def export_command(
     for path in paths:
         console.print(f"wrote {path}")
 
-
-from synrl.eval.suite_cli import suite_command  # noqa: E402
 
 eval_app.command("suite")(suite_command)
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from synrl.eval.cli import eval_app
+from synrl.cli.eval import eval_app
 from synrl.eval.paper_reference import TABLE_BLOCKS, reference_rows
 from synrl.eval.suite import PAPER_SUITE, SuiteOptions, select, suite_columns
 from tests.eval import suite_fixtures as fx
