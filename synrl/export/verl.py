@@ -172,8 +172,8 @@ class _PromptLength:
         structured = []
         for m in messages:
             parts: list[dict[str, Any]] = []
-            for piece in m["content"].split("<video>"):
-                if parts:
+            for i, piece in enumerate(m["content"].split("<video>")):
+                if i:
                     parts.append({"type": "video"})
                 if piece:
                     parts.append({"type": "text", "text": piece})
