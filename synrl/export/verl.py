@@ -35,8 +35,14 @@ from typing import Any
 from synrl.qa import SYSTEM_PROMPT, user_prompt
 from synrl.rewards.ground_truth import GROUND_TRUTH_KEYS
 
-__all__ = ["VerlExportError", "VerlExportResult", "VerlVideoOptions", "export_verl", "video_tokens",
-           "smart_resize"]
+__all__ = [
+    "VerlExportError",
+    "VerlExportResult",
+    "VerlVideoOptions",
+    "export_verl",
+    "smart_resize",
+    "video_tokens",
+]
 
 ABILITY = "video_temporal_reasoning"
 #: qwen-vl-utils: frames are sampled in pairs (Qwen's temporal patch), pixels in 28x28 blocks.

@@ -21,7 +21,12 @@ from typing import Any
 
 import numpy as np
 
-from synrl.rewards.tgrpo import DEFAULT_ALPHA, PAPER_RULE, VIDEO_R1_CODE_RULE, temporal_decision
+from synrl.rewards.tgrpo import (
+    DEFAULT_ALPHA,
+    PAPER_RULE,
+    VIDEO_R1_CODE_RULE,
+    temporal_decision,
+)
 
 __all__ = ["RULES", "TGRPOError", "apply_tgrpo", "frame_permutation", "shuffle_seed"]
 

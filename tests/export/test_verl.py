@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from synrl.cli import app
-from synrl.export.verl import VerlExportError, VerlVideoOptions, export_verl, smart_resize, video_tokens
+from synrl.export.verl import (
+    VerlExportError,
+    VerlVideoOptions,
+    export_verl,
+    smart_resize,
+    video_tokens,
+)
 from synrl.qa import SYSTEM_PROMPT, user_prompt
 from synrl.validate import load_dataset
 

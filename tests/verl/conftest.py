@@ -17,12 +17,12 @@ if os.environ.get("SYNRL_REQUIRE_VERL") == "1":
 else:
     pytest.importorskip("verl", reason="verl is tested in its own environment (.ci/envs.sh verl_env)")
 
-from tests.train._tv_workaround import register_torchvision_schemas  # noqa: E402
+from tests.train._tv_workaround import register_torchvision_schemas
 
 register_torchvision_schemas()  # the index's torchvision wheel is a CUDA build
 
-from synrl.config import GenerateConfig, VideoOptions  # noqa: E402
-from synrl.generate import generate  # noqa: E402
+from synrl.config import GenerateConfig, VideoOptions
+from synrl.generate import generate
 
 TASKS = ["collision_count", "direction", "speed_change", "rotation"]
 

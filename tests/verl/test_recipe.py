@@ -16,7 +16,7 @@ VARIABLES = {"$ESTIMATOR": "grpo", "$DATA": "/data", "$MAX_PROMPT": "4096", "$SH
 
 
 def _overrides() -> list[str]:
-    lines = re.findall(r"^\s+([+\w.]+=\S+) \\$", RECIPE.read_text(), flags=re.M)
+    lines = re.findall(r"^\s+([+\w.]+=\S+) \\$", RECIPE.read_text(), flags=re.MULTILINE)
     out = []
     for line in lines:
         for name in sorted(VARIABLES, key=len, reverse=True):
