@@ -19,8 +19,10 @@ OPTS = VerlVideoOptions(nframes=4, min_pixels=28 * 28, max_pixels=56 * 56)
 
 
 def _dataset(cls, parquet: Path, processor, tmp_path: Path, max_prompt_length: int):
+    # workers None: in-process. datasets 5 forks a pool even for num_proc=1, and a fork after
+    # torch's and decord's threads started can deadlock (it did, in CI).
     config = OmegaConf.create({"max_prompt_length": max_prompt_length, "filter_overlong_prompts": True,
-                               "filter_overlong_prompts_workers": 1, "cache_dir": str(tmp_path / "cache"),
+                               "filter_overlong_prompts_workers": None, "cache_dir": str(tmp_path / "cache"),
                                "prompt_key": "prompt", "video_key": "videos", "return_raw_chat": True})
     return cls(data_files=[str(parquet)], tokenizer=processor.tokenizer, config=config, processor=processor)
 
