@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("verl", reason="verl is tested in its own environment (.ci/envs.sh verl_env)")
 import torch
 from omegaconf import OmegaConf
 from transformers import AutoProcessor

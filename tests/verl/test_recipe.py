@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
+pytest.importorskip("verl", reason="verl is tested in its own environment (.ci/envs.sh verl_env)")
+
 import verl
 from hydra import compose, initialize_config_dir
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+pytest.importorskip("verl", reason="verl is tested in its own environment (.ci/envs.sh verl_env)")
 import torch
 from hydra import compose, initialize_config_dir
 from transformers import AutoTokenizer

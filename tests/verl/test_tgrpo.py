@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+
+pytest.importorskip("verl", reason="verl is tested in its own environment (.ci/envs.sh verl_env)")
 import torch
 from verl import DataProto
 from verl.trainer.ppo import core_algos
