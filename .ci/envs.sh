@@ -26,3 +26,9 @@ main_env() {
 lmms_env() {
     _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 lmms-eval==0.7.3 decord -e '.[dev,train]'
 }
+
+# verl 0.9.1 pins transformers < 5.11 (the train extra needs >= 5.23): its own environment with
+# synrl[verl] (tests/verl: verl's dataset, reward manager and DataProto with synrl's pieces).
+verl_env() {
+    _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 -e '.[dev,verl]'
+}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pytest
 
 import synrl.rewards.verl as verl_module
@@ -102,3 +103,46 @@ def test_extra_verl_arguments_are_ignored(compute_score: Callable[..., Any]) -> 
         data_source="d", solution_str=RIGHT, ground_truth={"answer_type": "number", "answer": 2}, extra_info={"num_turns": 1}, sandbox_fusion_url=None
     )
     assert result["score"] == 2.0
+
+
+LENGTH_WEIGHTS = {"weights": {"accuracy": 1.0, "length": 1.0}}
+NUMBER_TWO = {"answer_type": "number", "answer": 2}
+
+
+@pytest.mark.parametrize("count", [400, np.int64(400), np.int32(400), np.array(400), np.uint16(400)])
+def test_response_length_of_any_integer_type(count: Any) -> None:
+    # verl's DataProto rows hold numpy scalars; a plain isinstance(int) check missed them
+    # and the length bonus silently fell back to the word-count estimate (0 here: 8 words)
+    result = verl_module.compute_score("synrl", RIGHT, NUMBER_TWO, {"response_length": count}, **LENGTH_WEIGHTS)
+    assert result == pytest.approx({"score": 1.2, "accuracy": 1.0, "length": 0.2})
+
+
+@pytest.mark.parametrize("count", [True, 400.0, "400", np.array([400])])
+def test_non_integer_lengths_are_not_token_counts(count: Any) -> None:
+    result = verl_module.compute_score("synrl", RIGHT, NUMBER_TWO, {"response_length": count}, **LENGTH_WEIGHTS)
+    assert result["length"] == 0.0  # the estimate: the short completion is far below 320 tokens
+
+
+class _CharTokenizer:
+    """One token per character: an exact, known count."""
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        assert add_special_tokens is False
+        return [ord(c) for c in text]
+
+
+def test_tokenizer_counts_when_verl_gives_no_length() -> None:
+    completion = "<think>" + "x" * 380 + "</think><answer>2</answer>"  # 413 characters
+    with_tok = verl_module.compute_score("synrl", completion, NUMBER_TWO, {"num_turns": 1}, tokenizer=_CharTokenizer(),
+                                         **LENGTH_WEIGHTS)
+    assert with_tok == pytest.approx({"score": 1.2, "accuracy": 1.0, "length": 0.2})
+    # a length in extra_info wins over the tokenizer
+    short = verl_module.compute_score("synrl", completion, NUMBER_TWO, {"response_length": np.int64(12)},
+                                      tokenizer=_CharTokenizer(), **LENGTH_WEIGHTS)
+    assert short["length"] == 0.0
+
+
+def test_response_token_count_sources() -> None:
+    assert verl_module.response_token_count("a b", {"valid_response_length": np.int64(7)}) == 7
+    assert verl_module.response_token_count("abc", None, _CharTokenizer()) == 3
+    assert verl_module.response_token_count("abc", {"response_length": None}) is None
