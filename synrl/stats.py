@@ -140,13 +140,21 @@ def _mc_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]
 
 def _open_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]]
                     ) -> dict[str, list[float]]:
-    counts = Counter(_answer_key(r) for r in train)
-    if not counts:
-        return {"most_frequent_answer": [0.0 for _ in test]}
-    best = max(counts.values())
-    top = {a for a, c in counts.items() if c == best}
-    return {"most_frequent_answer": [(1.0 / len(top)) if _answer_key(r) in top else 0.0
-                                     for r in test]}
+    """The most frequent answer of the form at the record's difficulty (the video's length
+    tells the difficulty, and a form's declared values may grow with it)."""
+    counts: dict[Any, Counter] = defaultdict(Counter)
+    for r in train:
+        counts[r.get("difficulty")][_answer_key(r)] += 1
+    credits = []
+    for r in test:
+        seen = counts.get(r.get("difficulty"))
+        if not seen:
+            credits.append(0.0)
+            continue
+        best = max(seen.values())
+        top = {a for a, c in seen.items() if c == best}
+        credits.append((1.0 / len(top)) if _answer_key(r) in top else 0.0)
+    return {"most_frequent_answer": credits}
 
 
 # ------------------------------------------------------------------------------- tables
@@ -207,19 +215,20 @@ class Stats:
                 "failures": [f"{r.task}/{r.form}" for r in self.failures]}
 
 
-def _chance(records: Sequence[dict[str, Any]], answer_space: dict[str, int]) -> float:
-    """Mean probability of a uniform guess: 1/options, or 1/(distinct answers of the form)."""
+def _chance(records: Sequence[dict[str, Any]], answer_space: dict[Any, int]) -> float:
+    """Mean probability of a uniform guess: 1/options, or 1/(distinct answers of the form
+    at the record's difficulty)."""
     total = 0.0
     for r in records:
         if r["answer_type"] == "multiple_choice":
             total += 1.0 / len(r["options"])
         else:
-            total += 1.0 / max(1, answer_space[form_of(r)])
+            total += 1.0 / max(1, answer_space[(form_of(r), r.get("difficulty"))])
     return 100.0 * total / max(1, len(records))
 
 
 def _row(task: str, form: str, records: list[dict[str, Any]], credits: dict[str, list[float]],
-         answer_space: dict[str, int]) -> Row:
+         answer_space: dict[Any, int]) -> Row:
     baselines = [Baseline(name, 100.0 * sum(v) / max(1, len(v))) for name, v in credits.items()]
     letters = Counter(r["answer"] for r in records if r["answer_type"] == "multiple_choice")
     answers = Counter(_answer_key(r) for r in records)
@@ -236,7 +245,11 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
         if record["answer_type"] == "multiple_choice" and not record.get("options"):
             raise ValueError(f"record {record.get('id')}: multiple choice without options")
         by_form[(record["task"], form_of(record))].append(record)
-    answer_space = {form: len({_answer_key(r) for r in rs}) for (_, form), rs in by_form.items()}
+    answer_space: dict[Any, int] = {}
+    for (_, form), recs in by_form.items():
+        for difficulty in {r.get("difficulty") for r in recs}:
+            answer_space[(form, difficulty)] = len(
+                {_answer_key(r) for r in recs if r.get("difficulty") == difficulty})
 
     form_rows: list[Row] = []
     per_task: dict[tuple[str, str], tuple[list, dict[str, list[float]]]] = {}

@@ -8,7 +8,8 @@ this data, so the same simulation can be drawn forwards, backwards or at another
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Mapping, Sequence
 
 import numpy as np
@@ -45,10 +46,39 @@ class Template:
     name: str
     answer_type: str
     n_options: int = 4
+    # A yes/no template offered as the two-option choice "A. Yes / B. No" (SynRL's examples):
+    # the task asks its yes/no question and the engine turns the answer into the letter.
+    yes_no_choice: bool = False
 
     @property
     def is_multiple_choice(self) -> bool:
         return self.answer_type == "multiple_choice"
+
+    @property
+    def letter_planned(self) -> bool:
+        """Whether the plan chooses the right option's letter (a yes/no choice has its
+        letter fixed by its answer: Yes is always A)."""
+        return self.is_multiple_choice and not self.yes_no_choice
+
+
+YES_NO_OPTIONS = {"A": "Yes", "B": "No"}
+
+
+def yes_no_as_choice(question: "Question") -> "Question":
+    """A yes/no question as the two-option multiple choice "A. Yes / B. No"; the query and
+    `answer_value` ("yes" / "no") stay, so the auditor checks the same thing."""
+    if question.answer_type != "yes_no":
+        raise TaskError(f"a yes/no choice needs a yes/no question, not {question.answer_type!r}")
+    letter = "A" if question.answer_value == "yes" else "B"
+    return replace(question, answer_type="multiple_choice", answer=letter,
+                   answer_text=YES_NO_OPTIONS[letter], options=dict(YES_NO_OPTIONS))
+
+
+def _seeded_permutation(n: int, *key: object) -> list[int]:
+    """A permutation of range(n) that depends only on `key` (stable across processes and
+    Python versions: crc32, not hash())."""
+    seed = zlib.crc32("|".join(map(str, key)).encode())
+    return [int(i) for i in np.random.default_rng(seed).permutation(n)]
 
 
 @dataclass(frozen=True)
@@ -106,12 +136,22 @@ class Task:
 
     # -- shared machinery -------------------------------------------------------------
 
+    def all_templates(self) -> list[Template]:
+        """The task's templates, each yes/no one followed by its two-option choice twin."""
+        out = []
+        for template in self.templates:
+            out.append(template)
+            if template.answer_type == "yes_no":
+                out.append(replace(template, answer_type="multiple_choice", n_options=2,
+                                   yes_no_choice=True))
+        return out
+
     def available_templates(self, question_types: Sequence[str] | None) -> list[Template]:
         """Templates whose form is allowed: "mc" keeps multiple choice, "open" the rest."""
         if not question_types:
-            return list(self.templates)
+            return self.all_templates()
         keep = []
-        for template in self.templates:
+        for template in self.all_templates():
             form = "mc" if template.is_multiple_choice else "open"
             if form in question_types:
                 keep.append(template)
@@ -119,25 +159,44 @@ class Task:
 
     def plan(self, index: int, difficulty: int,
              question_types: Sequence[str] | None = None,
-             options: Mapping[str, Any] | None = None) -> Plan:
-        """Stratify by sample index: templates cycle, and within a template letters cycle
-        every K samples and answer values every V samples.
+             options: Mapping[str, Any] | None = None, stream: str = "") -> Plan:
+        """Stratify by sample index: templates cycle; answer values and letters follow
+        seeded permutations, one per block, so both are exactly balanced block by block
+        and the order depends on `stream` (split and base seed: every run is balanced and
+        differently ordered).
 
-        A shift after each lcm(K, V) block walks through the remaining (letter, value)
-        pairs, so both marginals are exactly even over short runs and all pairs appear over
-        K * V runs, which random draws cannot guarantee on small datasets.
+        Values: within a template, each block of V samples takes every answer value once.
+        Letters: within a task, each block of K multiple-choice samples with K options
+        takes every letter once (counted over the task's templates, so a run of 8 samples
+        per task is balanced even when a template occurs only twice in it). The letter
+        permutation is shared by the tasks of a run and rotated by a per-task offset, so
+        the few samples of a partial block differ between tasks instead of adding up.
         """
         templates = self.available_templates(question_types)
         if not templates:
             raise TaskError(f"task {self.id!r} has no question template of type(s) "
                             f"{', '.join(question_types or [])}")
-        template = templates[index % len(templates)]
+        position = index % len(templates)
+        template = templates[position]
         j = index // len(templates)
         values = list(self.values(template, difficulty))
-        k = template.n_options if template.is_multiple_choice else 1
-        block = math.lcm(k, len(values))
-        value = values[(j + j // block) % len(values)]
-        return Plan(template, value, j % k, self.resolve_options(options or {}))
+        v = len(values)
+        value = values[_seeded_permutation(v, self.id, stream, template.name, "value",
+                                           j // v)[j % v]]
+        letter = 0
+        if template.letter_planned:
+            k = template.n_options
+            same = [i for i, t in enumerate(templates) if t.letter_planned and t.n_options == k]
+            m = j * len(same) + sum(1 for i in same if i < position)
+            offset = zlib.crc32(self.id.encode()) % k
+            letter = (_seeded_permutation(k, stream, "letters", k, m // k)[m % k] + offset) % k
+        return Plan(template, value, letter, self.resolve_options(options or {}))
+
+    def question(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
+                 difficulty: int) -> Question:
+        """`ask`, then the plan's form: a yes/no choice template gets its letters."""
+        question = self.ask(sim, plan, rng, difficulty)
+        return yes_no_as_choice(question) if plan.template.yes_no_choice else question
 
 
 def lerp(difficulty: int, easy: float, hard: float) -> float:

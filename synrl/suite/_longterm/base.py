@@ -15,8 +15,7 @@ replaying plausible alternative operation sequences from the visible state.
 
 from __future__ import annotations
 
-import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
@@ -292,16 +291,6 @@ class LongTermTask(Task):
         # template has both variants in any run.
         return [(reveal, value) for value in self.answer_values(template, difficulty)
                 for reveal in ("initial", "final")]
-
-    def plan(self, index: int, difficulty: int, question_types: Sequence[str] | None = None,
-             options: Mapping[str, Any] | None = None) -> Plan:
-        """The base plan with the letter cycle rotated by a per-task offset: balance per task
-        is unchanged, and tasks stop sharing one letter at the same sample index (the first
-        samples of every task would otherwise all have the answer A)."""
-        plan = super().plan(index, difficulty, question_types, options)
-        k = plan.template.n_options if plan.template.is_multiple_choice else 1
-        offset = zlib.crc32(self.id.encode()) % k
-        return replace(plan, letter_index=(plan.letter_index + offset) % k)
 
     @staticmethod
     def reveal_of(plan: Plan) -> str:
