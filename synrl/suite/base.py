@@ -49,6 +49,9 @@ class Template:
     # A yes/no template offered as the two-option choice "A. Yes / B. No" (SynRL's examples):
     # the task asks its yes/no question and the engine turns the answer into the letter.
     yes_no_choice: bool = False
+    # A multiple-choice count: its options are a window of consecutive counts (see
+    # `count_window_values`), and the plan weighs its answers so no count is a shortcut.
+    counts: bool = False
 
     @property
     def is_multiple_choice(self) -> bool:
@@ -72,6 +75,43 @@ def yes_no_as_choice(question: "Question") -> "Question":
     letter = "A" if question.answer_value == "yes" else "B"
     return replace(question, answer_type="multiple_choice", answer=letter,
                    answer_text=YES_NO_OPTIONS[letter], options=dict(YES_NO_OPTIONS))
+
+
+def _count_of(value: Any) -> int:
+    """The count of a planned value (long-term plans pair it with the reveal)."""
+    return int(value[-1] if isinstance(value, tuple) else value)
+
+
+def _window_bounds(counts: Sequence[int], k: int) -> tuple[int, int]:
+    low, high = min(counts), max(counts)
+    return low, max(high, low + k - 1)
+
+
+def count_window_values(values: Sequence[Any], k: int) -> list[Any]:
+    """The planned values of a multiple-choice count, CLEVR-style: the options are a window
+    of `k` consecutive counts drawn uniformly among the windows inside the template's range,
+    then the answer uniformly inside the window. So each value comes as often as windows
+    cover it (edge counts less often), and then every count, and every rank, is right
+    exactly 1/k of the times it is offered: neither the option text nor its rank tells."""
+    low, high = _window_bounds([_count_of(v) for v in values], k)
+    out = []
+    for value in values:
+        c = _count_of(value)
+        cover = sum(1 for first in range(low, high - k + 2) if first <= c < first + k)
+        out += [value] * cover
+    return out
+
+
+def count_window(value: int, counts: Sequence[int], k: int,
+                 rng: np.random.Generator) -> list[str]:
+    """The wrong options of a count question: a window of `k` consecutive counts inside the
+    range of `counts` holding `value`, uniform among such windows (see
+    `count_window_values`, which plans the answers to match)."""
+    value = int(value)
+    low, high = _window_bounds([int(c) for c in counts] + [value], k)
+    firsts = [f for f in range(low, high - k + 2) if f <= value < f + k]
+    first = firsts[int(rng.integers(0, len(firsts)))]
+    return [str(c) for c in range(first, first + k) if c != value]
 
 
 def _seeded_permutation(n: int, *key: object) -> list[int]:
@@ -180,6 +220,8 @@ class Task:
         template = templates[position]
         j = index // len(templates)
         values = list(self.values(template, difficulty))
+        if template.counts and template.is_multiple_choice:
+            values = count_window_values(values, template.n_options)
         v = len(values)
         value = values[_seeded_permutation(v, self.id, stream, template.name, "value",
                                            j // v)[j % v]]
@@ -191,6 +233,13 @@ class Task:
             offset = zlib.crc32(self.id.encode()) % k
             letter = (_seeded_permutation(k, stream, "letters", k, m // k)[m % k] + offset) % k
         return Plan(template, value, letter, self.resolve_options(options or {}))
+
+    def count_options(self, plan: Plan, difficulty: int, value: int,
+                      rng: np.random.Generator) -> list[str]:
+        """Wrong options of a count template (`Template.counts`): a window of counts around
+        `value` drawn the way the plan weighed the answers."""
+        counts = [_count_of(v) for v in self.values(plan.template, difficulty)]
+        return count_window(value, counts, plan.template.n_options, rng)
 
     def question(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
                  difficulty: int) -> Question:

@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import numpy as np
+
 import pytest
 
 from synrl.stats import build_records
@@ -68,3 +70,28 @@ def test_only_multiple_choice_keeps_the_yes_no_choice():
     names = [(t.name, t.answer_type) for t in task.available_templates(("mc",))]
     assert ("faster_at_end", "multiple_choice") in names
     assert all(kind == "multiple_choice" for _, kind in names)
+
+
+def test_count_windows_make_every_offered_count_right_one_time_in_k():
+    from synrl.suite.base import count_window, count_window_values
+
+    rng = np.random.default_rng(0)
+    counts = range(1, 7)
+    planned = count_window_values(list(counts), 4)
+    # Edge counts are planned less often: they fit in fewer windows.
+    assert Counter(planned) == {1: 1, 2: 2, 3: 3, 4: 3, 5: 2, 6: 1}
+    offered, right, ranks = Counter(), Counter(), Counter()
+    for _ in range(40):
+        for value in planned:
+            others = count_window(value, counts, 4, rng)
+            options = sorted(int(c) for c in others + [str(value)])
+            assert options == list(range(options[0], options[0] + 4))
+            assert 1 <= options[0] and options[-1] <= 6
+            offered.update(options)
+            right[value] += 1
+            ranks[options.index(value)] += 1
+    for c in counts:
+        assert abs(right[c] / offered[c] - 0.25) < 0.03, (c, right[c], offered[c])
+    assert all(abs(ranks[r] / sum(ranks.values()) - 0.25) < 0.03 for r in range(4))
+    # A range narrower than the options: one window, starting at the smallest count.
+    assert sorted(count_window(0, range(0, 2), 4, rng)) == ["1", "2", "3"]

@@ -184,21 +184,6 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
                     {"answer_ordered": ordered})
 
 
-def count_distractors(value: int, planned: Sequence[int], n_options: int,
-                      rng: np.random.Generator) -> list[str]:
-    """Wrong counts of a count question: with the right one, a window of `n_options`
-    consecutive counts inside the range of the template's planned answers, placed at random
-    where it fits. The plan balances the answers over that range, so the right count is the
-    smallest option as often as the largest (exactly uniform when the range holds
-    `n_options` counts): the options carry no hint. Every count of such a small range is a
-    plausible slip, so no alternative history is needed to pick them."""
-    low = min(int(v) for v in planned)
-    high = max(max(int(v) for v in planned), low + n_options - 1)
-    value = int(value)
-    first = int(rng.integers(max(low, value - n_options + 1), min(value, high - n_options + 1) + 1))
-    return [str(c) for c in range(first, first + n_options) if c != value]
-
-
 def ranked_distractors(value: int, candidates: Sequence[Any], n: int,
                        rng: np.random.Generator) -> list[str]:
     """`n` wrong integers around an unbounded `value` with the right answer at a uniformly
@@ -351,8 +336,7 @@ class LongTermTask(Task):
     def count_choice(self, plan: Plan, rng: np.random.Generator, difficulty: int, text: str,
                      value: int, query: dict[str, Any]) -> Question | None:
         """A multiple-choice count question over the template's planned range of counts."""
-        options = count_distractors(value, self.answer_values(plan.template, difficulty),
-                                    plan.template.n_options, rng)
+        options = self.count_options(plan, difficulty, value, rng)
         return choice_question(plan, rng, text, str(value), options, query, value)
 
     # -- alternative histories -------------------------------------------------------

@@ -197,7 +197,7 @@ class FileSystem(LongTermTask):
         Template("ever_deleted", "yes_no"),
         Template("cwd_after", "multiple_choice", 4),
         Template("file_count", "number"),
-        Template("files_created", "multiple_choice", 4),
+        Template("files_created", "multiple_choice", 4, counts=True),
     )
     ops_easy, ops_hard = 3, 12
 
