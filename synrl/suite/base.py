@@ -206,11 +206,12 @@ class Task:
         differently ordered).
 
         Values: within a template, each block of V samples takes every answer value once.
-        Letters: within a task, each block of K multiple-choice samples with K options
-        takes every letter once (counted over the task's templates, so a run of 8 samples
-        per task is balanced even when a template occurs only twice in it). The letter
-        permutation is shared by the tasks of a run and rotated by a per-task offset, so
-        the few samples of a partial block differ between tasks instead of adding up.
+        Letters: the task's multiple-choice samples with K options, counted across its
+        templates, cycle through a seeded order of the K letters (shifted by one after each
+        lcm(templates, K) block and by a per-task offset). Every K consecutive such samples
+        of a task take every letter once, so a run of 8 samples per task is balanced even
+        though each template occurs once or twice in it; and every K samples of one
+        template do too, so no question form prefers a letter.
         """
         templates = self.available_templates(question_types)
         if not templates:
@@ -229,9 +230,12 @@ class Task:
         if template.letter_planned:
             k = template.n_options
             same = [i for i, t in enumerate(templates) if t.letter_planned and t.n_options == k]
-            m = j * len(same) + sum(1 for i in same if i < position)
-            offset = zlib.crc32(self.id.encode()) % k
-            letter = (_seeded_permutation(k, stream, "letters", k, m // k)[m % k] + offset) % k
+            c = len(same)
+            m = c * j + same.index(position)  # the sample's rank among them in the task
+            # One shift per lcm(c, k) block: a template whose c shares a factor with k
+            # would otherwise only ever see some residues.
+            residue = (m + m // math.lcm(c, k) + zlib.crc32(self.id.encode())) % k
+            letter = _seeded_permutation(k, stream, "letters", k)[residue]
         return Plan(template, value, letter, self.resolve_options(options or {}))
 
     def count_options(self, plan: Plan, difficulty: int, value: int,

@@ -387,17 +387,47 @@ class LongTermTask(Task):
         return stories
 
     def distractor_values(self, story: Story, answer: Callable[[Story], Any],
-                          rng: np.random.Generator, with_visible: bool = True) -> list[Any]:
-        """Distinct answers of the alternative histories, different from the true one."""
+                          rng: np.random.Generator, with_visible: bool = True,
+                          n_options: int = 4) -> list[Any]:
+        """Distinct answers of alternative histories, different from the true one.
+
+        Answers of one-mistake variants of the true story all sit one step from the truth,
+        which makes the truth the option most similar to the others. So the option set is
+        centred on a pivot history instead: the true story one time in `n_options`, else one
+        of its alternatives, whose own alternatives (the truth among them, one mistake
+        away) fill the set. The centre of the options is then right only 1/n_options of
+        the time, like any other option."""
         truth = answer(story)
-        out: list[Any] = []
+        if rng.random() >= 1.0 / n_options:
+            pivots = [(alt, value) for alt, value in self._alternative_answers(
+                story, answer, rng, with_visible) if value != truth]
+            if pivots:
+                pivot, centre = pivots[int(rng.integers(0, len(pivots)))]
+                out = [centre]
+                for _, value in self._alternative_answers(pivot, answer, rng, with_visible):
+                    if value != truth and value not in out:
+                        out.append(value)
+                if len(out) >= n_options - 1:
+                    # The centre first, so it is one of the options; its neighbours at
+                    # random (multiple_choice shuffles the options' order anyway).
+                    return [centre] + [out[1:][i] for i in rng.permutation(len(out) - 1)]
+        out = []
+        for _, value in self._alternative_answers(story, answer, rng, with_visible):
+            if value != truth and value not in out:
+                out.append(value)
+        return out
+
+    def _alternative_answers(self, story: Story, answer: Callable[[Story], Any],
+                             rng: np.random.Generator, with_visible: bool
+                             ) -> list[tuple[Story, Any]]:
+        out = []
         for alt in self.alternative_histories(story, rng, with_visible):
             try:
                 value = answer(alt)
             except (IndexError, KeyError, ValueError):
                 continue
-            if value is not None and value != truth and value not in out:
-                out.append(value)
+            if value is not None:
+                out.append((alt, value))
         return out
 
 
