@@ -184,26 +184,6 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
                     {"answer_ordered": ordered})
 
 
-def ranked_distractors(value: int, candidates: Sequence[Any], n: int,
-                       rng: np.random.Generator) -> list[str]:
-    """`n` wrong integers around an unbounded `value` with the right answer at a uniformly
-    random rank among the options: a model must not learn that the answer is rarely the
-    smallest or the largest number. Alternative-history values on each side come first (in
-    their order), the nearest integers fill up."""
-    below = int(rng.integers(0, n + 1))
-    unique = list(dict.fromkeys(int(c) for c in candidates if c is not None and int(c) != value))
-    out = []
-    for side, want in ((-1, below), (1, n - below)):
-        picked = [c for c in unique if (c - value) * side > 0][:want]
-        step = 1
-        while len(picked) < want:
-            if value + side * step not in picked:
-                picked.append(value + side * step)
-            step += 1
-        out += picked
-    return [str(c) for c in out]
-
-
 # --------------------------------------------------------------------------------- tasks
 
 class LongTermTask(Task):
