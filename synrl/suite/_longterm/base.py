@@ -23,7 +23,7 @@ import numpy as np
 from synrl.answers import canonical_list
 from synrl.render.boards import Animation, render_board
 from synrl.render.frames import register_renderer
-from synrl.render.gridboards import BoardGeometry
+from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template, Track,
                               VideoSpec, lerp, multiple_choice)
 
@@ -182,6 +182,29 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
     answer = canonical_list(list(items), ordered)
     return Question(text, "list", answer, answer_text or ", ".join(items), None, query, answer,
                     {"answer_ordered": ordered})
+
+
+def cell_distractors(truth: str, rows: int, cols: int, history: Sequence[str], n_options: int,
+                     rng: np.random.Generator) -> list[str]:
+    """Wrong cells for a "which cell" question, as a set centred on a pivot cell: the true
+    cell one time in `n_options`, else a cell next to it (one the item really passed
+    through first, as a viewer who missed the last move would answer); the pivot's nearest
+    cells fill the set. Cells of one neighbourhood share a row letter or a column digit, so
+    a set of the truth and its neighbours would make the truth the most similar option."""
+    r, c = parse_cell(truth)
+    adjacent = [cell_name(r + dr, c + dc) for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
+                if 0 <= r + dr < rows and 0 <= c + dc < cols]
+    centre = truth
+    if rng.random() >= 1.0 / n_options:
+        seen = [h for h in dict.fromkeys(history) if h in adjacent]
+        pool = seen or adjacent
+        centre = pool[int(rng.integers(0, len(pool)))]
+    cr, cc = parse_cell(centre)
+    ties = rng.random(rows * cols)
+    order = sorted(range(rows * cols),
+                   key=lambda i: (abs(i // cols - cr) + abs(i % cols - cc), ties[i]))
+    cells = [cell_name(*divmod(i, cols)) for i in order]
+    return [x for x in cells if x != truth]
 
 
 # --------------------------------------------------------------------------------- tasks
