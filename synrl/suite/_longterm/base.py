@@ -184,6 +184,24 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
                     {"answer_ordered": ordered})
 
 
+def rank_balanced(truth: str, candidates: Sequence[str], n: int,
+                  rng: np.random.Generator, key: Callable[[str], Any] = len) -> list[str]:
+    """`n` wrong options from `candidates` (in their order of preference) with the truth at
+    a uniformly random rank by `key` (the text length by default) among the options where
+    the candidates allow it: when mistakes mostly add to an answer (a missed deletion), the
+    shortest option would otherwise be right too often."""
+    below = int(rng.integers(0, n + 1))
+    small = [c for c in candidates if key(c) < key(truth)]
+    large = [c for c in candidates if key(c) > key(truth)]
+    same = [c for c in candidates if key(c) == key(truth)]
+    picked = small[:below] + large[: n - below]
+    for c in same + small[below:] + large[n - below:]:
+        if len(picked) >= n:
+            break
+        picked.append(c)
+    return picked
+
+
 def cell_distractors(truth: str, rows: int, cols: int, history: Sequence[str], n_options: int,
                      rng: np.random.Generator) -> list[str]:
     """Wrong cells for a "which cell" question, as a set centred on a pivot cell: the true
