@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -282,6 +282,29 @@ def near_miss_counts(value: int, n: int, low: int = 0, *, rng: np.random.Generat
     the second smallest option."""
     first = int(rng.integers(max(low, value - n), value + 1))
     return [c for c in range(first, first + n + 1) if c != value]
+
+
+def pivoted(truth: Any, neighbours: Callable[[Any], Sequence[Any]], n_options: int,
+            rng: np.random.Generator, near: int | None = None) -> list[Any]:
+    """Wrong answers for the options, centred on a pivot: the truth one time in `n_options`,
+    else one of its `near` most plausible near-misses; the pivot's own near-misses (the
+    truth is one of them, one slip away), in random order, fill the set. `neighbours`
+    should be symmetric (b is a near-miss of a when a is one of b). Near-misses of the truth alone make
+    the truth the option most similar to all others; around a pivot, the centre of the set
+    is right only one time in `n_options`, like any option."""
+    first = [v for v in neighbours(truth) if v != truth]
+    if rng.random() < 1.0 / n_options or not first:
+        return _shuffled(first, rng)
+    pool = first[: near or len(first)]
+    pivot = pool[int(rng.integers(0, len(pool)))]
+    # Shuffled: with the most plausible near-misses always first, the pivot's set would
+    # be built differently from the truth's and a rule could tell which one is the centre.
+    return [pivot] + _shuffled([v for v in neighbours(pivot) if v != truth and v != pivot],
+                               rng)
+
+
+def _shuffled(items: Sequence[Any], rng: np.random.Generator) -> list[Any]:
+    return [items[i] for i in rng.permutation(len(items))]
 
 
 def pick_colors(rng: np.random.Generator, n: int, allowed: Sequence[str]) -> list[str]:
