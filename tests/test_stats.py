@@ -67,3 +67,20 @@ def test_stats_command_exit_code_and_json(tmp_path):
     assert strict.exit_code == 1
     bad = CliRunner().invoke(app, ["stats"])
     assert bad.exit_code == 2 and "FOLDER or --simulate" in bad.output
+
+
+def test_every_task_at_300_records_has_no_text_only_shortcut():
+    """Every built-in task, 300 records per task without pixels (difficulties 1-5): no
+    baseline beats chance by more than 6 points. At 150-250 multiple-choice records per
+    task one standard error is about 3 points, so the README's 3-point gate is checked on
+    1000 records per task (`synrl stats --simulate 1000`); this catches any shortcut of the
+    size the generator had before (+5 to +19 points on 14 of 18 tasks)."""
+    from synrl.suite import task_ids
+
+    stats = compute(build_records(task_ids(), 300), threshold=6)
+    assert {row.task for row in stats.rows} == set(task_ids())
+    assert not stats.failures, [(r.task, r.form, r.best.name, r.best.accuracy - r.chance)
+                                for r in stats.failures]
+    # The letter prior is among the baselines: letters carry no hint either.
+    assert all("letter_prior" in {b.name for b in row.baselines}
+               for row in stats.rows if row.form == "mc")
