@@ -74,10 +74,10 @@ def build_sample(request: SampleRequest) -> BuiltSample:
     task = get_task(request.task_id)
     rng = np.random.default_rng(request.seed)
     plan = task.plan(request.index, request.difficulty, request.question_types,
-                     dict(request.task_options))
+                     dict(request.task_options), stream=f"{request.split}|{request.base_seed}")
     spec = video_spec(request.video)
     sim = task.simulate(plan, rng, request.difficulty, spec)
-    question = task.ask(sim, plan, rng, request.difficulty)
+    question = task.question(sim, plan, rng, request.difficulty)
     record = build_record(task, split=request.split, base_seed=request.base_seed,
                           index=request.index, seed=request.seed,
                           difficulty=request.difficulty, sim=sim, question=question,

@@ -38,8 +38,10 @@ def _cases() -> list[tuple[str, int, int, int, tuple[str, ...], dict, dict]]:
     """(task, seed, index, difficulty, question types, video options, task options)."""
     cases = []
     for n, task in enumerate(SHORT_TERM):
-        # collision_count needs room to bounce: small frames often have no clip for it.
-        small, medium = (LARGE, LARGE) if task == "collision_count" else (SMALL, MEDIUM)
+        # collision_count needs room to bounce, distance room for six objects at difficulty
+        # 5: small frames often have no clip for them.
+        roomy = task in ("collision_count", "distance")
+        small, medium = (LARGE, LARGE) if roomy else (SMALL, MEDIUM)
         cases.append((task, 7, n, 1 + n % 5, ("mc",), small, {}))
         cases.append((task, 11, n + 1, 1 + (n + 2) % 5, ("open",), medium, {}))
     for n, task in enumerate(LONG_TERM):

@@ -8,8 +8,9 @@ this data, so the same simulation can be drawn forwards, backwards or at another
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Sequence
+import zlib
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -45,10 +46,79 @@ class Template:
     name: str
     answer_type: str
     n_options: int = 4
+    # A yes/no template offered as the two-option choice "A. Yes / B. No" (SynRL's examples):
+    # the task asks its yes/no question and the engine turns the answer into the letter.
+    yes_no_choice: bool = False
+    # A multiple-choice count: its options are a window of consecutive counts (see
+    # `count_window_values`), and the plan weighs its answers so no count is a shortcut.
+    counts: bool = False
 
     @property
     def is_multiple_choice(self) -> bool:
         return self.answer_type == "multiple_choice"
+
+    @property
+    def letter_planned(self) -> bool:
+        """Whether the plan chooses the right option's letter (a yes/no choice has its
+        letter fixed by its answer: Yes is always A)."""
+        return self.is_multiple_choice and not self.yes_no_choice
+
+
+YES_NO_OPTIONS = {"A": "Yes", "B": "No"}
+
+
+def yes_no_as_choice(question: "Question") -> "Question":
+    """A yes/no question as the two-option multiple choice "A. Yes / B. No"; the query and
+    `answer_value` ("yes" / "no") stay, so the auditor checks the same thing."""
+    if question.answer_type != "yes_no":
+        raise TaskError(f"a yes/no choice needs a yes/no question, not {question.answer_type!r}")
+    letter = "A" if question.answer_value == "yes" else "B"
+    return replace(question, answer_type="multiple_choice", answer=letter,
+                   answer_text=YES_NO_OPTIONS[letter], options=dict(YES_NO_OPTIONS))
+
+
+def _count_of(value: Any) -> int:
+    """The count of a planned value (long-term plans pair it with the reveal)."""
+    return int(value[-1] if isinstance(value, tuple) else value)
+
+
+def _window_bounds(counts: Sequence[int], k: int) -> tuple[int, int]:
+    low, high = min(counts), max(counts)
+    return low, max(high, low + k - 1)
+
+
+def count_window_values(values: Sequence[Any], k: int) -> list[Any]:
+    """The planned values of a multiple-choice count, CLEVR-style: the options are a window
+    of `k` consecutive counts drawn uniformly among the windows inside the template's range,
+    then the answer uniformly inside the window. So each value comes as often as windows
+    cover it (edge counts less often), and then every count, and every rank, is right
+    exactly 1/k of the times it is offered: neither the option text nor its rank tells."""
+    low, high = _window_bounds([_count_of(v) for v in values], k)
+    out = []
+    for value in values:
+        c = _count_of(value)
+        cover = sum(1 for first in range(low, high - k + 2) if first <= c < first + k)
+        out += [value] * cover
+    return out
+
+
+def count_window(value: int, counts: Sequence[int], k: int,
+                 rng: np.random.Generator) -> list[str]:
+    """The wrong options of a count question: a window of `k` consecutive counts inside the
+    range of `counts` holding `value`, uniform among such windows (see
+    `count_window_values`, which plans the answers to match)."""
+    value = int(value)
+    low, high = _window_bounds([int(c) for c in counts] + [value], k)
+    firsts = [f for f in range(low, high - k + 2) if f <= value < f + k]
+    first = firsts[int(rng.integers(0, len(firsts)))]
+    return [str(c) for c in range(first, first + k) if c != value]
+
+
+def _seeded_permutation(n: int, *key: object) -> list[int]:
+    """A permutation of range(n) that depends only on `key` (stable across processes and
+    Python versions: crc32, not hash())."""
+    seed = zlib.crc32("|".join(map(str, key)).encode())
+    return [int(i) for i in np.random.default_rng(seed).permutation(n)]
 
 
 @dataclass(frozen=True)
@@ -106,12 +176,22 @@ class Task:
 
     # -- shared machinery -------------------------------------------------------------
 
+    def all_templates(self) -> list[Template]:
+        """The task's templates, each yes/no one followed by its two-option choice twin."""
+        out = []
+        for template in self.templates:
+            out.append(template)
+            if template.answer_type == "yes_no":
+                out.append(replace(template, answer_type="multiple_choice", n_options=2,
+                                   yes_no_choice=True))
+        return out
+
     def available_templates(self, question_types: Sequence[str] | None) -> list[Template]:
         """Templates whose form is allowed: "mc" keeps multiple choice, "open" the rest."""
         if not question_types:
-            return list(self.templates)
+            return self.all_templates()
         keep = []
-        for template in self.templates:
+        for template in self.all_templates():
             form = "mc" if template.is_multiple_choice else "open"
             if form in question_types:
                 keep.append(template)
@@ -119,25 +199,57 @@ class Task:
 
     def plan(self, index: int, difficulty: int,
              question_types: Sequence[str] | None = None,
-             options: Mapping[str, Any] | None = None) -> Plan:
-        """Stratify by sample index: templates cycle, and within a template letters cycle
-        every K samples and answer values every V samples.
+             options: Mapping[str, Any] | None = None, stream: str = "") -> Plan:
+        """Stratify by sample index: templates cycle; answer values and letters follow
+        seeded permutations, one per block, so both are exactly balanced block by block
+        and the order depends on `stream` (split and base seed: every run is balanced and
+        differently ordered).
 
-        A shift after each lcm(K, V) block walks through the remaining (letter, value)
-        pairs, so both marginals are exactly even over short runs and all pairs appear over
-        K * V runs, which random draws cannot guarantee on small datasets.
+        Values: within a template, each block of V samples takes every answer value once.
+        Letters: the task's multiple-choice samples with K options, counted across its
+        templates, cycle through a seeded order of the K letters (shifted by one after each
+        lcm(templates, K) block and by a per-task offset). Every K consecutive such samples
+        of a task take every letter once, so a run of 8 samples per task is balanced even
+        though each template occurs once or twice in it; and every K samples of one
+        template do too, so no question form prefers a letter.
         """
         templates = self.available_templates(question_types)
         if not templates:
             raise TaskError(f"task {self.id!r} has no question template of type(s) "
                             f"{', '.join(question_types or [])}")
-        template = templates[index % len(templates)]
+        position = index % len(templates)
+        template = templates[position]
         j = index // len(templates)
         values = list(self.values(template, difficulty))
-        k = template.n_options if template.is_multiple_choice else 1
-        block = math.lcm(k, len(values))
-        value = values[(j + j // block) % len(values)]
-        return Plan(template, value, j % k, self.resolve_options(options or {}))
+        if template.counts and template.is_multiple_choice:
+            values = count_window_values(values, template.n_options)
+        v = len(values)
+        value = values[_seeded_permutation(v, self.id, stream, template.name, "value",
+                                           j // v)[j % v]]
+        letter = 0
+        if template.letter_planned:
+            k = template.n_options
+            same = [i for i, t in enumerate(templates) if t.letter_planned and t.n_options == k]
+            c = len(same)
+            m = c * j + same.index(position)  # the sample's rank among them in the task
+            # One shift per lcm(c, k) block: a template whose c shares a factor with k
+            # would otherwise only ever see some residues.
+            residue = (m + m // math.lcm(c, k) + zlib.crc32(self.id.encode())) % k
+            letter = _seeded_permutation(k, stream, "letters", k)[residue]
+        return Plan(template, value, letter, self.resolve_options(options or {}))
+
+    def count_options(self, plan: Plan, difficulty: int, value: int,
+                      rng: np.random.Generator) -> list[str]:
+        """Wrong options of a count template (`Template.counts`): a window of counts around
+        `value` drawn the way the plan weighed the answers."""
+        counts = [_count_of(v) for v in self.values(plan.template, difficulty)]
+        return count_window(value, counts, plan.template.n_options, rng)
+
+    def question(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
+                 difficulty: int) -> Question:
+        """`ask`, then the plan's form: a yes/no choice template gets its letters."""
+        question = self.ask(sim, plan, rng, difficulty)
+        return yes_no_as_choice(question) if plan.template.yes_no_choice else question
 
 
 def lerp(difficulty: int, easy: float, hard: float) -> float:
@@ -170,6 +282,29 @@ def near_miss_counts(value: int, n: int, low: int = 0, *, rng: np.random.Generat
     the second smallest option."""
     first = int(rng.integers(max(low, value - n), value + 1))
     return [c for c in range(first, first + n + 1) if c != value]
+
+
+def pivoted(truth: Any, neighbours: Callable[[Any], Sequence[Any]], n_options: int,
+            rng: np.random.Generator, near: int | None = None) -> list[Any]:
+    """Wrong answers for the options, centred on a pivot: the truth one time in `n_options`,
+    else one of its `near` most plausible near-misses; the pivot's own near-misses (the
+    truth is one of them, one slip away), in random order, fill the set. `neighbours`
+    should be symmetric (b is a near-miss of a when a is one of b). Near-misses of the truth alone make
+    the truth the option most similar to all others; around a pivot, the centre of the set
+    is right only one time in `n_options`, like any option."""
+    first = [v for v in neighbours(truth) if v != truth]
+    if rng.random() < 1.0 / n_options or not first:
+        return _shuffled(first, rng)
+    pool = first[: near or len(first)]
+    pivot = pool[int(rng.integers(0, len(pool)))]
+    # Shuffled: with the most plausible near-misses always first, the pivot's set would
+    # be built differently from the truth's and a rule could tell which one is the centre.
+    return [pivot] + _shuffled([v for v in neighbours(pivot) if v != truth and v != pivot],
+                               rng)
+
+
+def _shuffled(items: Sequence[Any], rng: np.random.Generator) -> list[Any]:
+    return [items[i] for i in rng.permutation(len(items))]
 
 
 def pick_colors(rng: np.random.Generator, n: int, allowed: Sequence[str]) -> list[str]:

@@ -84,13 +84,19 @@ def test_thin_t_and_l_shapes_at_320x240_are_found(tmp_path):
     from synrl.render.shapes import bar_width
 
     video = VideoOptions(width=320, height=240)
-    for task, index in (("acceleration", 9), ("attribute_change", 0), ("trajectory_shape", 7)):
-        built = build_sample(SampleRequest(task, "train", 0, index, 5, ("mc", "open"), video))
-        record = built.record
+    for task in ("acceleration", "attribute_change", "trajectory_shape"):
+        # The first sample of the task (seed 0, difficulty 5) with a thin shape.
+        for index in range(40):
+            built = build_sample(SampleRequest(task, "train", 0, index, 5, ("mc", "open"),
+                                               video))
+            record = built.record
+            thin = [t for t in record["tracks"]
+                    if bar_width(t["shape"], t["radius"]) < THIN_BAR_PX]
+            if thin:
+                break
         path = tmp_path / record["video"]["path"]
         path.parent.mkdir(exist_ok=True)
         write_video(built.sim, path, video)
-        thin = [t for t in record["tracks"] if bar_width(t["shape"], t["radius"]) < THIN_BAR_PX]
         assert thin and all(solid_coverage_of(t) < SOLID_COVERAGE for t in thin)
         audit = audit_sample(record, tmp_path)
         assert audit.status == "ok", audit.message

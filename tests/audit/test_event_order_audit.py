@@ -24,9 +24,16 @@ def observation(x, found=None, colors=None):
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
-    """Samples 0, 3, 6, 9 ask for the order of each event kind; 1 and 2 are the open and
-    the "first" forms."""
-    return write_samples(tmp_path_factory.mktemp("event_order"), TASK, (0, 1, 2, 3, 6, 9), 3)
+    """For each event kind the first sample asking for its order (every third index is the
+    `order` template; the seeded plan decides the kind); 1 and 2 are the "first" and the
+    open forms."""
+    from synrl.suite import get_task
+
+    task, first = get_task(TASK), {}
+    for index in range(0, 300, 3):
+        first.setdefault(task.plan(index, 3, stream="train|0").value[0], index)
+    return write_samples(tmp_path_factory.mktemp("event_order"), TASK,
+                         (1, 2, *sorted(first.values())), 3)
 
 
 def test_visibility_events():

@@ -10,7 +10,7 @@ from synrl.config import VideoOptions
 from synrl.generate import SampleRequest, build_sample
 from synrl.suite import get_task
 from synrl.suite.base import TaskError, VideoSpec
-from synrl.suite._longterm.base import count_distractors, make_schedule, ranked_distractors
+from synrl.suite._longterm.base import make_schedule
 
 LONG_TERM = ["cards", "chips", "file_system", "math_trail", "grid_swap", "sliding_puzzle"]
 
@@ -107,36 +107,6 @@ def test_small_and_wide_frames(task_id):
         for track in record["tracks"]:
             assert 0 <= min(track["x"]) and max(track["x"]) < video.width
             assert 0 <= min(track["y"]) and max(track["y"]) < video.height
-
-
-def test_count_options_are_the_planned_range_so_the_right_count_carries_no_hint():
-    rng = np.random.default_rng(0)
-    # Four planned counts, four options: always the whole range, so the rank of the right
-    # count is the count itself, as balanced as the plan makes the answers.
-    for value in range(4):
-        assert sorted(count_distractors(value, (0, 1, 2, 3), 4, rng) + [str(value)]) == ["0", "1", "2", "3"]
-    # A wider range: a window of four consecutive counts inside it, placed at random.
-    windows = Counter()
-    for _ in range(400):
-        options = sorted(int(c) for c in count_distractors(4, range(0, 9), 4, rng)) + [4]
-        assert sorted(options) == list(range(min(options), min(options) + 4)) and min(options) >= 0
-        windows[min(options)] += 1
-    assert set(windows) == {1, 2, 3, 4}
-
-
-def test_ranked_distractors_prefer_alternative_histories_and_balance_the_rank():
-    rng = np.random.default_rng(1)
-    ranks = Counter()
-    for _ in range(800):
-        wrong = [int(w) for w in ranked_distractors(50, [75, 20, 50, None, 20, 49], 3, rng)]
-        assert len(set(wrong)) == 3 and 50 not in wrong
-        below = sorted(w for w in wrong if w < 50)
-        above = sorted(w for w in wrong if w > 50)
-        # Candidates first on each side (in their order), then the nearest integers.
-        assert below == sorted([20, 49, 48][: len(below)])
-        assert above == sorted([75, 51, 52][: len(above)])
-        ranks[len(below)] += 1
-    assert all(abs(ranks[r] / 800 - 0.25) <= 0.04 for r in range(4)), ranks
 
 
 @pytest.mark.parametrize("task_id", LONG_TERM)

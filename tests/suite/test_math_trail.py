@@ -84,7 +84,7 @@ def test_result_and_expression(reveal):
     assert "5 * 3 + 21" in misreads(reveal)
 
 
-def test_result_options_hold_the_left_to_right_slip_and_balance_the_answer_rank():
+def test_result_options_hold_the_left_to_right_slip_and_stay_in_the_planned_range():
     tokens = tokens_of(SYMBOLS)
     # 12 + 3 = 15, then * 5 = 75: what a viewer who ignores precedence computes.
     assert left_to_right(tokens) == 75 and evaluate(tokens) == 27
@@ -97,10 +97,10 @@ def test_result_options_hold_the_left_to_right_slip_and_balance_the_answer_rank(
         values = sorted(int(v) for v in q.options.values())
         rank = values.index(27)
         ranks.append(rank)
-        # The slip is the first choice above the answer whenever one is wanted there.
-        assert (75 in values) == (rank < 3), values
-    counts = np.bincount(ranks, minlength=4) / len(ranks)
-    assert np.all(np.abs(counts - 0.25) <= 0.07), counts
+        # The precedence slip is always offered, and every option is a planned result.
+        assert 75 in values and all(10 <= v <= 99 for v in values), values
+    # Wrong results are not all near the truth: the set is centred on a pivot misread.
+    assert len(set(ranks)) >= 3
 
 
 def misreads(reveal):

@@ -15,8 +15,7 @@ replaying plausible alternative operation sequences from the visible state.
 
 from __future__ import annotations
 
-import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy as np
 from synrl.answers import canonical_list
 from synrl.render.boards import Animation, render_board
 from synrl.render.frames import register_renderer
-from synrl.render.gridboards import BoardGeometry
+from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template, Track,
                               VideoSpec, lerp, multiple_choice)
 
@@ -185,39 +184,45 @@ def list_question(text: str, items: Sequence[str], ordered: bool, query: dict[st
                     {"answer_ordered": ordered})
 
 
-def count_distractors(value: int, planned: Sequence[int], n_options: int,
-                      rng: np.random.Generator) -> list[str]:
-    """Wrong counts of a count question: with the right one, a window of `n_options`
-    consecutive counts inside the range of the template's planned answers, placed at random
-    where it fits. The plan balances the answers over that range, so the right count is the
-    smallest option as often as the largest (exactly uniform when the range holds
-    `n_options` counts): the options carry no hint. Every count of such a small range is a
-    plausible slip, so no alternative history is needed to pick them."""
-    low = min(int(v) for v in planned)
-    high = max(max(int(v) for v in planned), low + n_options - 1)
-    value = int(value)
-    first = int(rng.integers(max(low, value - n_options + 1), min(value, high - n_options + 1) + 1))
-    return [str(c) for c in range(first, first + n_options) if c != value]
-
-
-def ranked_distractors(value: int, candidates: Sequence[Any], n: int,
-                       rng: np.random.Generator) -> list[str]:
-    """`n` wrong integers around an unbounded `value` with the right answer at a uniformly
-    random rank among the options: a model must not learn that the answer is rarely the
-    smallest or the largest number. Alternative-history values on each side come first (in
-    their order), the nearest integers fill up."""
+def rank_balanced(truth: str, candidates: Sequence[str], n: int,
+                  rng: np.random.Generator, key: Callable[[str], Any] = len) -> list[str]:
+    """`n` wrong options from `candidates` (in their order of preference) with the truth at
+    a uniformly random rank by `key` (the text length by default) among the options where
+    the candidates allow it: when mistakes mostly add to an answer (a missed deletion), the
+    shortest option would otherwise be right too often."""
     below = int(rng.integers(0, n + 1))
-    unique = list(dict.fromkeys(int(c) for c in candidates if c is not None and int(c) != value))
-    out = []
-    for side, want in ((-1, below), (1, n - below)):
-        picked = [c for c in unique if (c - value) * side > 0][:want]
-        step = 1
-        while len(picked) < want:
-            if value + side * step not in picked:
-                picked.append(value + side * step)
-            step += 1
-        out += picked
-    return [str(c) for c in out]
+    small = [c for c in candidates if key(c) < key(truth)]
+    large = [c for c in candidates if key(c) > key(truth)]
+    same = [c for c in candidates if key(c) == key(truth)]
+    picked = small[:below] + large[: n - below]
+    for c in same + small[below:] + large[n - below:]:
+        if len(picked) >= n:
+            break
+        picked.append(c)
+    return picked
+
+
+def cell_distractors(truth: str, rows: int, cols: int, history: Sequence[str], n_options: int,
+                     rng: np.random.Generator) -> list[str]:
+    """Wrong cells for a "which cell" question, as a set centred on a pivot cell: the true
+    cell one time in `n_options`, else a cell next to it (one the item really passed
+    through first, as a viewer who missed the last move would answer); the pivot's nearest
+    cells fill the set. Cells of one neighbourhood share a row letter or a column digit, so
+    a set of the truth and its neighbours would make the truth the most similar option."""
+    r, c = parse_cell(truth)
+    adjacent = [cell_name(r + dr, c + dc) for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
+                if 0 <= r + dr < rows and 0 <= c + dc < cols]
+    centre = truth
+    if rng.random() >= 1.0 / n_options:
+        seen = [h for h in dict.fromkeys(history) if h in adjacent]
+        pool = seen or adjacent
+        centre = pool[int(rng.integers(0, len(pool)))]
+    cr, cc = parse_cell(centre)
+    ties = rng.random(rows * cols)
+    order = sorted(range(rows * cols),
+                   key=lambda i: (abs(i // cols - cr) + abs(i % cols - cc), ties[i]))
+    cells = [cell_name(*divmod(i, cols)) for i in order]
+    return [x for x in cells if x != truth]
 
 
 # --------------------------------------------------------------------------------- tasks
@@ -293,16 +298,6 @@ class LongTermTask(Task):
         return [(reveal, value) for value in self.answer_values(template, difficulty)
                 for reveal in ("initial", "final")]
 
-    def plan(self, index: int, difficulty: int, question_types: Sequence[str] | None = None,
-             options: Mapping[str, Any] | None = None) -> Plan:
-        """The base plan with the letter cycle rotated by a per-task offset: balance per task
-        is unchanged, and tasks stop sharing one letter at the same sample index (the first
-        samples of every task would otherwise all have the answer A)."""
-        plan = super().plan(index, difficulty, question_types, options)
-        k = plan.template.n_options if plan.template.is_multiple_choice else 1
-        offset = zlib.crc32(self.id.encode()) % k
-        return replace(plan, letter_index=(plan.letter_index + offset) % k)
-
     @staticmethod
     def reveal_of(plan: Plan) -> str:
         forced = plan.options.get("reveal", "mixed")
@@ -362,8 +357,7 @@ class LongTermTask(Task):
     def count_choice(self, plan: Plan, rng: np.random.Generator, difficulty: int, text: str,
                      value: int, query: dict[str, Any]) -> Question | None:
         """A multiple-choice count question over the template's planned range of counts."""
-        options = count_distractors(value, self.answer_values(plan.template, difficulty),
-                                    plan.template.n_options, rng)
+        options = self.count_options(plan, difficulty, value, rng)
         return choice_question(plan, rng, text, str(value), options, query, value)
 
     # -- alternative histories -------------------------------------------------------
@@ -414,17 +408,47 @@ class LongTermTask(Task):
         return stories
 
     def distractor_values(self, story: Story, answer: Callable[[Story], Any],
-                          rng: np.random.Generator, with_visible: bool = True) -> list[Any]:
-        """Distinct answers of the alternative histories, different from the true one."""
+                          rng: np.random.Generator, with_visible: bool = True,
+                          n_options: int = 4) -> list[Any]:
+        """Distinct answers of alternative histories, different from the true one.
+
+        Answers of one-mistake variants of the true story all sit one step from the truth,
+        which makes the truth the option most similar to the others. So the option set is
+        centred on a pivot history instead: the true story one time in `n_options`, else one
+        of its alternatives, whose own alternatives (the truth among them, one mistake
+        away) fill the set. The centre of the options is then right only 1/n_options of
+        the time, like any other option."""
         truth = answer(story)
-        out: list[Any] = []
+        if rng.random() >= 1.0 / n_options:
+            pivots = [(alt, value) for alt, value in self._alternative_answers(
+                story, answer, rng, with_visible) if value != truth]
+            if pivots:
+                pivot, centre = pivots[int(rng.integers(0, len(pivots)))]
+                out = [centre]
+                for _, value in self._alternative_answers(pivot, answer, rng, with_visible):
+                    if value != truth and value not in out:
+                        out.append(value)
+                if len(out) >= n_options - 1:
+                    # The centre first, so it is one of the options; its neighbours at
+                    # random (multiple_choice shuffles the options' order anyway).
+                    return [centre] + [out[1:][i] for i in rng.permutation(len(out) - 1)]
+        out = []
+        for _, value in self._alternative_answers(story, answer, rng, with_visible):
+            if value != truth and value not in out:
+                out.append(value)
+        return out
+
+    def _alternative_answers(self, story: Story, answer: Callable[[Story], Any],
+                             rng: np.random.Generator, with_visible: bool
+                             ) -> list[tuple[Story, Any]]:
+        out = []
         for alt in self.alternative_histories(story, rng, with_visible):
             try:
                 value = answer(alt)
             except (IndexError, KeyError, ValueError):
                 continue
-            if value is not None and value != truth and value not in out:
-                out.append(value)
+            if value is not None:
+                out.append((alt, value))
         return out
 
 

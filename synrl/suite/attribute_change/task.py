@@ -10,7 +10,7 @@ import numpy as np
 
 from synrl.render.shapes import SHAPES, shape_name, usable_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
-                              Track, VideoSpec, lerp, multiple_choice, near_miss_counts)
+                              Track, VideoSpec, lerp, multiple_choice)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, Bounce
 from synrl.suite._shortterm.changes import EDGE_S, change_times, nearest_colors
@@ -68,7 +68,7 @@ class AttributeChange(Task):
         Template("what_changed", "multiple_choice", 3),
         Template("color_before", "multiple_choice", 4),
         Template("shape_before", "multiple_choice", 4),
-        Template("change_count", "multiple_choice", 4),
+        Template("change_count", "multiple_choice", 4, counts=True),
         Template("change_count_open", "number"),
         Template("grew", "yes_no"),
     )
@@ -289,7 +289,7 @@ class AttributeChange(Task):
         query = {"kind": "change_count", "object": "obj0", "attribute": attribute}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(count), [str(c) for c in near_miss_counts(count, 3, rng=rng)], plan.letter_index,
+                str(count), self.count_options(plan, difficulty, count, rng), plan.letter_index,
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             count)

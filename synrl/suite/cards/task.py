@@ -119,10 +119,10 @@ class Cards(LongTermTask):
     templates = (
         Template("pile", "multiple_choice", 4),
         Template("pile_open", "list"),
-        Template("card_position", "multiple_choice", 4),
+        Template("card_position", "multiple_choice", 4, counts=True),
         Template("position_after", "number"),
         Template("ever_top", "yes_no"),
-        Template("times_handled", "multiple_choice", 4),
+        Template("times_handled", "multiple_choice", 4, counts=True),
     )
     ops_easy, ops_hard = 3, 12
 

@@ -109,7 +109,7 @@ class Chips(LongTermTask):
         Template("richest_cup", "multiple_choice", 3),
         Template("count_after", "number"),
         Template("ever_empty", "yes_no"),
-        Template("times_taken", "multiple_choice", 4),
+        Template("times_taken", "multiple_choice", 4, counts=True),
     )
     ops_easy, ops_hard = 3, 12
 

@@ -7,7 +7,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from synrl.suite.base import (Plan, Question, Simulation, Task, TaskError, Template, VideoSpec,
-                              lerp, multiple_choice, near_miss_counts)
+                              lerp, multiple_choice)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import (AXIS_WALLS, Arena, Bounce, bouncing_track, distractor_tracks,
                                object_radius, scene_colors, wall_contact_events)
@@ -28,9 +28,9 @@ class CollisionCount(Task):
     primitive = "counting"
     description = "Count how many times a ball touches the arena walls while bouncing."
     templates = (
-        Template("wall_contacts", "multiple_choice", 4),
+        Template("wall_contacts", "multiple_choice", 4, counts=True),
         Template("wall_contacts_open", "number"),
-        Template("axis_contacts", "multiple_choice", 4),
+        Template("axis_contacts", "multiple_choice", 4, counts=True),
         Template("first_wall", "multiple_choice", 4),
     )
 
@@ -153,7 +153,7 @@ class CollisionCount(Task):
         query = {"kind": "wall_contacts", "object": "obj0", "walls": walls}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(value), [str(c) for c in near_miss_counts(value, 3, rng=rng)], plan.letter_index, rng,
+                str(value), self.count_options(plan, difficulty, value, rng), plan.letter_index, rng,
                 template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             value)

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
-                              VideoSpec, lerp, multiple_choice)
+                              VideoSpec, lerp, multiple_choice, pivoted)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, object_radius, scene_colors
 from synrl.render.shapes import SHAPES
@@ -29,12 +29,17 @@ def path_text(legs: Sequence[str]) -> str:
 def path_distractors(legs: tuple[str, str], rng: np.random.Generator) -> list[str]:
     """Near-misses of a two-leg path, most plausible first: the reversed order, the mirrored
     directions, one leg changed."""
+    return [path_text(p) for p in path_pairs(legs, rng)]
+
+
+def path_pairs(legs: tuple[str, str], rng: np.random.Generator) -> list[tuple[str, str]]:
+    """The two-leg paths of `path_distractors`."""
     d1, d2 = legs
     near = [(d2, d1), (OPPOSITE[d1], OPPOSITE[d2]), (OPPOSITE[d2], OPPOSITE[d1])]
     one_leg = [(d1, x) for x in DIRECTIONS if x not in (d1, d2)]
     one_leg += [(x, d2) for x in DIRECTIONS if x not in (d1, d2)]
     rng.shuffle(one_leg)
-    return [path_text(p) for p in near + one_leg if p[0] != p[1] and p != legs]
+    return [p for p in near + one_leg if p[0] != p[1] and p != tuple(legs)]
 
 
 @register
@@ -118,7 +123,8 @@ class Direction(Task):
         if template.name == "path":
             text = str(rng.choice([f"What is the movement path of the {name}?",
                                    f"How does the {name} move during the video?"]))
-            options, letter = multiple_choice(path_text(legs), path_distractors(legs, rng),
+            wrong = pivoted(legs, lambda p: path_pairs(p, rng), template.n_options, rng)
+            options, letter = multiple_choice(path_text(legs), [path_text(p) for p in wrong],
                                               plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options,
                             {"kind": "path", "object": "obj0"}, list(legs))

@@ -16,7 +16,7 @@ from synrl.answers import canonical_list
 from synrl.render.shapes import SHAPES, shape_name, usable_colors
 from synrl.suite._shortterm.changes import change_times, nearest_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
-                              Track, VideoSpec, lerp, multiple_choice, pick_colors)
+                              Track, VideoSpec, lerp, multiple_choice, pick_colors, pivoted)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, Bounce
 
@@ -188,8 +188,10 @@ class EventOrder(Task):
                                "order does this happen?"]))
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                order_text(order, names), [order_text(o, names)
-                                           for o in order_distractors(order, ids, n, rng)],
+                order_text(order, names),
+                [order_text(o, names) for o in pivoted(
+                    list(order), lambda o: order_distractors(o, ids, n, rng),
+                    template.n_options, rng, near=len(order) + len(ids) - n)],
                 plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options,
                             query | {"ask": "order"}, value)

@@ -18,7 +18,7 @@ from synrl.answers import canonical_list
 from synrl.render.terminal import DIRECTORY, MUTED, TEXT, TerminalLayout
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
-                                  list_question, number_question,
+                                  list_question, number_question, rank_balanced,
                                   stable_track, yes_no_question)
 from synrl.suite.registry import register
 
@@ -197,7 +197,7 @@ class FileSystem(LongTermTask):
         Template("ever_deleted", "yes_no"),
         Template("cwd_after", "multiple_choice", 4),
         Template("file_count", "number"),
-        Template("files_created", "multiple_choice", 4),
+        Template("files_created", "multiple_choice", 4, counts=True),
     )
     ops_easy, ops_hard = 3, 12
 
@@ -379,10 +379,15 @@ class FileSystem(LongTermTask):
         def answer(s: Story):
             st = s.states[s.hidden_step]
             return tuple(files_in(st, folder)) if folder in st.dirs else None
-        wrong = [w for w in self.distractor_values(story, answer, rng) if w]
-        return choice_question(plan, rng, text, listing_text(names),
-                               [listing_text(w) for w in wrong], query,
-                               canonical_list(names, False))
+        wrong = [w for w in self.distractor_values(story, answer, rng,
+                                                   n_options=plan.template.n_options) if w]
+        # A missed `rm` adds a file more often than a missed `touch` removes one: without
+        # balancing, the shortest listing would be right too often.
+        truth = listing_text(names)
+        texts = list(dict.fromkeys(listing_text(w) for w in wrong if listing_text(w) != truth))
+        return choice_question(plan, rng, text, truth,
+                               rank_balanced(truth, texts, plan.template.n_options - 1, rng),
+                               query, canonical_list(names, False))
 
     ask_dir_files_open = ask_dir_files
 
@@ -427,14 +432,14 @@ class FileSystem(LongTermTask):
         k = int(rng.choice(steps))
         query = {"kind": "cwd", "step": k, "mode": "history"}
         text = f"{pre} What was the working directory {story.when(k, 'command')}?"
-        everywhere = sorted({d for s in story.states for d in s.dirs} - {want})
+        # Wrong options only from the planned answers (the top-level folders): the truth
+        # is one of them, so "/" or a nested folder would be a give-away wrong option.
+        targets = set(self.answer_values(plan.template, ask.difficulty))
         wrong = [s.states[k].cwd for s in self.alternative_histories(story, rng)
                  if len(s.states) > k]
-        wrong += [everywhere[i] for i in rng.permutation(len(everywhere))]
-        # A `cd` resolved from the wrong directory (the usual slip) as a last resort.
-        slips = sorted({resolve(d, op["args"][0]) for op in story.ops if op["op"] == "cd"
-                        for d in everywhere} - {want})
-        wrong += [slips[i] for i in rng.permutation(len(slips))]
+        others = sorted(targets - {want})
+        wrong += [others[i] for i in rng.permutation(len(others))]
+        wrong = [w for w in wrong if w in targets]
         return choice_question(plan, rng, text, want, wrong, query, want)
 
     def ask_file_count(self, ask: Ask) -> Question | None:

@@ -63,7 +63,7 @@ class GridSwap(LongTermTask):
     description = ("Objects on a lettered grid are shuffled by swaps of covering cups; only "
                    "the first or the last arrangement is shown.")
     templates = (
-        Template("displaced_count", "multiple_choice", 4),
+        Template("displaced_count", "multiple_choice", 4, counts=True),
         Template("displaced_count_open", "number"),
         Template("object_cell", "multiple_choice", 4),
         Template("cell_content", "multiple_choice", 4),

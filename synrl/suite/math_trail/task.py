@@ -20,7 +20,7 @@ import numpy as np
 from synrl.render.gridboards import BoardGeometry, cell_name
 from synrl.suite.base import Question, Template, VideoSpec, lerp
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
-                                        number_question, ordinal, ranked_distractors, stable_track)
+                                        number_question, ordinal, stable_track)
 from synrl.suite.registry import register
 
 
@@ -28,6 +28,8 @@ OPERATORS = {"+": "+", "-": "\u2212", "*": "\u00d7", "/": "\u00f7"}  # ASCII -> 
 OPERATOR_NAMES = {"+": "plus", "-": "minus", "*": "times", "/": "divide"}
 DIGITS = "123456789"
 SYMBOLS = tuple(DIGITS) + tuple(OPERATORS)
+# The results a trail is planned to land on (and the range wrong results are kept in).
+RESULTS = tuple(range(10, 100))
 BALL_COLOR = "orange"
 HALO = 3.0
 
@@ -205,7 +207,7 @@ class MathTrail(LongTermTask):
             return SYMBOLS
         if template.name in ("result", "result_open"):
             # Planned exactly (the trail is built to land on it), so results are balanced.
-            return tuple(range(10, 100))
+            return RESULTS
         if template.name == "operator_count":
             # The shortest trails (difficulty 1) hold one or two operators in all.
             return (0, 1) if difficulty <= 1 else (0, 1, 2) if difficulty <= 3 else (0, 1, 2, 3)
@@ -249,7 +251,32 @@ class MathTrail(LongTermTask):
         """Symbol sequences after one plausible slip: a stop skipped, a neighbouring cell read
         instead of the ball's, two stops in swapped order, the path read backwards; only
         those that still spell an expression."""
-        symbols, path, board = story.extra["symbols"], story.extra["path"], story.extra["board"]
+        extra = story.extra
+        return self._misreads(extra["symbols"], extra["path"], extra["board"], rng)
+
+    def pivoted_misreads(self, story: Story, rng: np.random.Generator,
+                         n_options: int) -> list[list[str]]:
+        """Wrong symbol sequences for the options, centred on a pivot: the true sequence one
+        time in `n_options`, else one of its same-length misreads, whose own misreads (the
+        truth is one slip away from it) follow. Misreads of the truth alone would make the
+        truth the option most similar to all the others."""
+        truth = list(story.extra["symbols"])
+        slips = self.misread_symbols(story, rng)
+        if rng.random() < 1.0 / n_options:
+            return slips
+        same = [s for s in slips if len(s) == len(truth) and s != truth
+                and tokens_of(s) is not None]
+        if not same:
+            return slips
+        pivot = same[int(rng.integers(0, len(same)))]
+        around = [s for s in self._misreads(pivot, story.extra["path"], story.extra["board"],
+                                            rng) if s != truth]
+        return [pivot] + around
+
+    @staticmethod
+    def _misreads(symbols: list[str], path, board, rng: np.random.Generator
+                  ) -> list[list[str]]:
+        symbols = list(symbols)
         out: list[list[str]] = [list(reversed(symbols))]
         for k in range(len(symbols)):
             out.append(symbols[:k] + symbols[k + 1 :])
@@ -285,13 +312,19 @@ class MathTrail(LongTermTask):
         text = f"{pre} Following the standard order of operations, what is the result?"
         if name == "result_open":
             return number_question(text, value, query)
+        # Results of misread trails centred on a pivot (see pivoted_misreads), kept inside
+        # the planned range of results: a wrong value outside 10-99 would give itself away.
+        low, high = min(RESULTS), max(RESULTS)
+        wrong = [v for v in (integer_value(s) for s in self.pivoted_misreads(
+                 story, rng, plan.template.n_options)) if v is not None and low <= v <= high]
         slip = left_to_right(tokens_of(symbols))
-        wrong = [int(slip)] if slip is not None and slip.denominator == 1 else []
-        wrong += [integer_value(s) for s in self.misread_symbols(story, rng)]
-        return choice_question(plan, rng, text, str(value),
-                               ranked_distractors(value, wrong, plan.template.n_options - 1,
-                                                  rng),
-                               query, value)
+        if slip is not None and slip.denominator == 1 and low <= int(slip) <= high:
+            wrong.insert(0, int(slip))  # ignoring precedence: the classic slip, always offered
+        wrong = list(dict.fromkeys(w for w in wrong if w != value))
+        # Too few: results drawn uniformly from the range, as the right one is.
+        wrong += [int(v) for v in rng.permutation(np.arange(low, high + 1))]
+        return choice_question(plan, rng, text, str(value), [str(w) for w in wrong], query,
+                               value)
 
     ask_result_open = ask_result
 
@@ -302,9 +335,14 @@ class MathTrail(LongTermTask):
         mode = story.mode
         query = {"kind": "expression", "mode": mode}
         text = f"{pre} Which expression did the ball spell?"
-        wrong = [expression_text(s) for s in self.misread_symbols(story, rng)
-                 if tokens_of(s) is not None]
-        return choice_question(plan, rng, text, expression_text(symbols), wrong, query,
+        # Slips that keep the length of the text (the stops and how many are operators): a
+        # skipped stop or an operator read as a digit (slips that keep a valid expression
+        # mostly lose operators) would make the longest option right too often.
+        truth = expression_text(symbols)
+        wrong = [t for t in (expression_text(s) for s in self.pivoted_misreads(
+                 story, rng, plan.template.n_options) if tokens_of(s) is not None)
+                 if len(t) == len(truth)]
+        return choice_question(plan, rng, text, truth, wrong, query,
                                "".join(symbols))
 
     def ask_symbol_at_stop(self, ask: Ask) -> Question | None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from synrl.render.shapes import SHAPES, unit_polygon
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
-                              VideoSpec, lerp, multiple_choice, near_miss_counts)
+                              VideoSpec, lerp, multiple_choice)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, object_radius, scene_colors
 
@@ -109,9 +109,9 @@ class MotionCount(Task):
     description = ("Count the discrete movements (jumps, slides) of an object that rests "
                    "between them.")
     templates = (
-        Template("jumps", "multiple_choice", 4),
+        Template("jumps", "multiple_choice", 4, counts=True),
         Template("jumps_open", "number"),
-        Template("movements", "multiple_choice", 4),
+        Template("movements", "multiple_choice", 4, counts=True),
         Template("first_motion", "multiple_choice", 2),
     )
 
@@ -205,7 +205,7 @@ class MotionCount(Task):
         query = {"kind": "motion_count", "object": "obj0", "motions": counted}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(value), [str(c) for c in near_miss_counts(value, template.n_options - 1, rng=rng)],
+                str(value), self.count_options(plan, difficulty, value, rng),
                 plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             value)

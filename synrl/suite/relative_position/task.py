@@ -16,7 +16,7 @@ import numpy as np
 
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
-                              Track, VideoSpec, lerp, multiple_choice)
+                              Track, VideoSpec, lerp, multiple_choice, pivoted)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, scene_colors
 
@@ -54,11 +54,16 @@ def change_option(start: str, end: str) -> str:
 def change_distractors(start: str, end: str, rng: np.random.Generator) -> list[str]:
     """Near-misses of a relation change, most plausible first: the reversed order, the
     swapped pair (the reference relative to the subject), one moment changed."""
+    return [change_option(a, b) for a, b in change_pairs(start, end, rng)]
+
+
+def change_pairs(start: str, end: str, rng: np.random.Generator) -> list[tuple[str, str]]:
+    """The (start, end) pairs of `change_distractors`."""
     near = [(end, start), (OPPOSITE[start], OPPOSITE[end]), (OPPOSITE[end], OPPOSITE[start])]
     one = [(start, r) for r in RELATIONS if r not in (start, end)]
     one += [(r, end) for r in RELATIONS if r not in (start, end)]
     rng.shuffle(one)
-    return [change_option(a, b) for a, b in near + one if a != b]
+    return [(a, b) for a, b in near + one if a != b]
 
 
 @register
@@ -273,8 +278,10 @@ class RelativePosition(Task):
                 "from the start to the end of the video?",
                 f"Where is the {subject} relative to the {reference} at the start, and where "
                 "at the end?"]))
+            pairs = pivoted((start, end), lambda p: change_pairs(p[0], p[1], rng),
+                            template.n_options, rng)
             options, letter = multiple_choice(change_option(start, end),
-                                              change_distractors(start, end, rng),
+                                              [change_option(a, b) for a, b in pairs],
                                               plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             [start, end])

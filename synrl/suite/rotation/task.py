@@ -9,7 +9,7 @@ import numpy as np
 
 from synrl.render.shapes import ORIENTED_SHAPES, SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
-                              VideoSpec, lerp, multiple_choice, near_miss_counts)
+                              VideoSpec, lerp, multiple_choice)
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, scene_colors
 
@@ -32,7 +32,7 @@ class Rotation(Task):
     description = "Tell the spin direction of a T or L shape and count its full turns."
     templates = (
         Template("spin_direction", "multiple_choice", 3),
-        Template("full_turns", "multiple_choice", 4),
+        Template("full_turns", "multiple_choice", 4, counts=True),
         Template("full_turns_open", "number"),
         Template("spins_clockwise", "yes_no"),
     )
@@ -118,7 +118,7 @@ class Rotation(Task):
         query = {"kind": "full_turns", "object": "obj0"}
         if template.is_multiple_choice:
             options, letter = multiple_choice(
-                str(turns), [str(c) for c in near_miss_counts(turns, 3, rng=rng)], plan.letter_index,
+                str(turns), self.count_options(plan, difficulty, turns, rng), plan.letter_index,
                 rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options, query,
                             turns)

@@ -16,8 +16,9 @@ import numpy as np
 
 from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.suite.base import Question, Template, VideoSpec, lerp
-from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
-                                        list_question, number_question, ordinal, stable_track)
+from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, cell_distractors,
+                                        choice_question, list_question, number_question,
+                                        ordinal, stable_track)
 from synrl.suite.registry import register
 
 
@@ -169,14 +170,10 @@ class SlidingPuzzle(LongTermTask):
 
         def answer(s: Story):
             return cell_of(s.states[s.hidden_step], tile, side)
-        wrong = self.distractor_values(story, answer, rng)
-        visited = [cell_of(s, tile, side) for s in story.states]
-        # Then the other cells, nearest first.
-        ties = rng.random(side * side)
-        cells = sorted(range(side * side),
-                       key=lambda i: (abs(i // side - r) + abs(i % side - c), ties[i]))
-        near = [cell_name(*divmod(i, side)) for i in cells]
-        return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
+        history = [v for _, v in self._alternative_answers(story, answer, rng, True)]
+        history += [cell_of(s, tile, side) for s in story.states]
+        wrong = cell_distractors(want, side, side, history, plan.template.n_options, rng)
+        return choice_question(plan, rng, text, want, wrong, query, want)
 
     def ask_tile_at(self, ask: Ask) -> Question | None:
         """Template tile_at."""
