@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
+from synrl.render.gridboards import BoardGeometry, cell_name, lifted_knob_radius, parse_cell
 from synrl.render.shapes import shape_name
 from synrl.suite.base import Question, Template, VideoSpec
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
@@ -287,7 +287,7 @@ class GridSwap(LongTermTask):
         tracks = [stable_track(o["id"], o["shape"], o["color"], animation.radius, xs[j], ys[j],
                                shown, "object")
                   for j, o in enumerate(story.extra["objects"])]
-        knob = 0.14 * geometry.cell
+        knob = lifted_knob_radius(geometry.cell)
         for which, color in enumerate(LIFTED_COLORS):
             px, py = np.zeros(n), np.zeros(n)
             moving = np.zeros(n, dtype=bool)
