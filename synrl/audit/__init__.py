@@ -84,16 +84,25 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
                   expected: str) -> SampleAudit:
     """Measure `video` against `record` and compare the derived answer with
     `result.expected`; fills in and returns `result`."""
-    from synrl.audit.visibility import hidden_operations, operation_events
+    from synrl.audit.visibility import hidden_operations, operation_events, wanted_frames
 
     auditor = auditor_for(record["task"])
+    wanted = wanted_frames(record) if record.get("family") == "long_term" else set()
+    kept: dict[int, np.ndarray] = {}
+
+    def keep(frames):
+        # Frames the visibility check reads whole are kept as they stream by (one decode).
+        for index, frame in enumerate(frames):
+            if index in wanted:
+                kept[index] = frame.copy()
+            yield frame
     try:
-        observations = observe(read_frames(video), record)
+        observations = observe(keep(read_frames(video)), record)
         # An answer that depends on an operation nobody can see is not derivable from the
         # video, whatever the replay says: visibility is checked first.
         if record.get("family") == "long_term":
             result.operations = len(operation_events(record))
-            result.hidden = hidden_operations(record, observations)
+            result.hidden = hidden_operations(record, observations, kept)
             if result.hidden:
                 result.status = "hidden"
                 result.message = (f"{len(result.hidden)} of {result.operations} operations "

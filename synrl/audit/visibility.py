@@ -38,6 +38,11 @@ REVEALS = ("initial_reveal", "final_reveal")
 STATIC_ROLES = ("object",)
 FULL_AREA = 0.75
 PARTIAL_AREA = 0.3
+# Terminal text: a pixel is ink that appeared when a channel changed by more than INK_STEP;
+# glyphs cover about a fifth of their cells, so a typed command inks far more than MIN_INK
+# of the strip the cursor swept.
+INK_STEP = 48
+MIN_INK = 0.04
 TRAVEL_SHARE = 0.5
 # Pixels, plus a share of the item's radius (encoder blur grows with size).
 PATH_TOLERANCE = 2.0
@@ -54,15 +59,20 @@ class OperationView:
     seen: int  # frames that show it (see the module docstring)
     needed: int
     items: tuple[str, ...]  # the recorded items taking part
+    # Terminal records: whether the typed command's text appears in the pixels (None when
+    # not checked).
+    text: bool | None = None
 
     @property
     def hidden(self) -> bool:
-        return self.seen < self.needed
+        return self.seen < self.needed or self.text is False
 
     def describe(self) -> str:
         head = f"step {self.step} ({self.type})"
         if not self.items:
             return f"{head}: no recorded item moves or is shown"
+        if self.text is False:
+            return f"{head}: the typed command does not appear where the cursor went"
         return (f"{head}: {', '.join(self.items)} seen on the recorded path in {self.seen} "
                 f"of {self.frames} frames, {self.needed} needed at {SAMPLED_FPS:g} fps "
                 "sampling")
@@ -110,9 +120,44 @@ def _moved_as_recorded(track: dict[str, Any], obs: Observation, seen: np.ndarray
     return measured >= TRAVEL_SHARE * recorded
 
 
-def operation_views(record: dict[str, Any],
-                    observations: list[Observation]) -> list[OperationView]:
-    """How every operation of a long-term `record` shows in its measured pixels."""
+def wanted_frames(record: dict[str, Any]) -> set[int]:
+    """Frames `operation_views` needs whole (first and last of each operation) for a
+    terminal record, whose commands are checked as text; none for other records."""
+    if "terminal" not in record.get("scene", {}):
+        return set()
+    return {int(e[key]) for e in operation_events(record) for key in ("start_frame", "end_frame")}
+
+
+def typed_text_appears(record: dict[str, Any], event: dict[str, Any],
+                       frames: dict[int, np.ndarray]) -> bool:
+    """Whether the strip the cursor sweeps while a command is typed holds text at the end of
+    the operation that it did not hold at its start (ink on at least MIN_INK of it). A
+    one-character command leaves no strip once its first character is left out: seen."""
+    cursor = next(t for t in record["tracks"] if t["role"] == "cursor")
+    first, last = int(event["start_frame"]), int(event["end_frame"])
+    x0, x1 = float(cursor["x"][first]), float(cursor["x"][last])
+    y = float(cursor["y"][last])
+    height = float(record["scene"]["terminal"]["line_height"])
+    n_chars = len(str(event.get("command", ""))) or 1
+    half_char = 0.5 * (x1 - x0) / n_chars
+    # The typed characters span [x0 - half, x1 - half]; the cursor sits on the first of
+    # them at the start and right of the last at the end, so the strip leaves out the
+    # first character (and 2 px of blur at each end): what changes in it is text.
+    left, right = int(round(x0 + half_char)) + 2, int(round(x1 - half_char)) - 2
+    top, bottom = int(round(y - 0.4 * height)), int(round(y + 0.4 * height))
+    if right <= left or bottom <= top:
+        return True
+    before = frames[first][top:bottom, left:right].astype(np.int16)
+    after = frames[last][top:bottom, left:right].astype(np.int16)
+    changed = np.abs(after - before).max(axis=2) > INK_STEP
+    return float(changed.mean()) >= MIN_INK
+
+
+def operation_views(record: dict[str, Any], observations: list[Observation],
+                    frames_by_index: dict[int, np.ndarray] | None = None
+                    ) -> list[OperationView]:
+    """How every operation of a long-term `record` shows in its measured pixels;
+    `frames_by_index` holds the decoded frames of `wanted_frames(record)` (terminal records)."""
     tracks = record["tracks"]
     needed = sampled_run(int(record["video"]["fps"]))
     references = _reference_areas(tracks, observations)
@@ -138,14 +183,19 @@ def operation_views(record: dict[str, Any],
             any_full |= full
             all_present &= present | ~claimed
         seen = int(np.count_nonzero(any_full & all_present)) if items else 0
+        text = None
+        if frames_by_index and first in frames_by_index and last in frames_by_index:
+            text = typed_text_appears(record, event, frames_by_index)
         views.append(OperationView(int(event["step"]), event["type"], frames.size, seen,
-                                   needed, tuple(items)))
+                                   needed, tuple(items), text))
     return views
 
 
-def hidden_operations(record: dict[str, Any], observations: list[Observation]) -> list[str]:
+def hidden_operations(record: dict[str, Any], observations: list[Observation],
+                      frames_by_index: dict[int, np.ndarray] | None = None) -> list[str]:
     """Descriptions of the operations of a long-term record that its pixels do not show
     (empty for other families)."""
     if record.get("family") != "long_term":
         return []
-    return [view.describe() for view in operation_views(record, observations) if view.hidden]
+    return [view.describe() for view in operation_views(record, observations, frames_by_index)
+            if view.hidden]

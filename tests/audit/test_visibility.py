@@ -121,3 +121,27 @@ def test_an_operation_no_recorded_item_takes_part_in_is_hidden():
                            [_observation([np.nan] * n, [np.nan] * n, [np.nan] * n)])[0]
     assert view.hidden and view.items == ()
     assert "no recorded item" in view.describe()
+
+
+def test_a_command_typed_without_its_text_is_hidden(tmp_path, monkeypatch):
+    # The cursor still advances as recorded; only the typed characters are missing.
+    from synrl.suite.file_system.draw import TerminalAnimation
+
+    def cursor_only(self, frame):
+        w, h = self.layout.cursor_size
+        return [(("cursor", w, h, self.cursor_rgb), *self.cursor(frame))]
+
+    config = GenerateConfig(tasks=["file_system"], per_task=1, out=tmp_path, workers=1,
+                            difficulty=2, video=VIDEO)
+    (tmp_path / "videos").mkdir()
+    request = next(iter(requests_for(config)))
+    record = build_sample(request).record
+    written = build_sample(request)
+    write_video(written.sim, tmp_path / record["video"]["path"], config.video)
+    assert audit_sample(record, tmp_path).status == "ok"
+    monkeypatch.setattr(TerminalAnimation, "items", cursor_only)
+    write_video(build_sample(request).sim, tmp_path / record["video"]["path"], config.video)
+    result = audit_sample(record, tmp_path)
+    assert result.status == "hidden"
+    assert len(result.hidden) == result.operations
+    assert "typed command does not appear" in result.hidden[0]
