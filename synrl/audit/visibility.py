@@ -19,8 +19,10 @@ at least `TRAVEL_SHARE` of the recorded distance (a cursor that stands still typ
 a tile that stays put did not slide). The operation is visible when at least
 `synrl.scene.sampled_run(fps)` of its frames show it, so that any sampling at 2 frames per
 second catches one; with no item taking part it is hidden by definition (the record itself
-admits that nothing can be seen). Reads the record's timeline and tracks and the pixels
-only, never a simulator.
+admits that nothing can be seen). In a terminal (`file_system`) the command itself must
+also appear: the strip the cursor swept during the operation holds ink at its last frame
+that it did not hold at its first (`typed_text_appears`). Reads the record's timeline,
+tracks and scene and the pixels only, never a simulator.
 """
 
 from __future__ import annotations
