@@ -27,7 +27,8 @@ class VideoOptions(BaseModel):
     crf: int = Field(18, ge=0, le=51, description="x264 constant rate factor")
     preset: str = Field("veryfast", description="x264 preset")
     duration_scale: float = Field(1.0, gt=0, le=8,
-                                  description="multiply every task's duration (curriculum)")
+                                  description="slow motion: multiply every duration, the "
+                                              "time of each operation and event included")
 
     @field_validator("width", "height")
     @classmethod
@@ -67,6 +68,8 @@ class GenerateConfig(BaseModel):
     video: VideoOptions = Field(default_factory=VideoOptions)
     task_options: dict[str, str] = Field(default_factory=dict,
                                          description="task options, e.g. reveal=final")
+    round: int = Field(1, description="curriculum round: 2 doubles the duration and the "
+                                      "operations or events at the same pace")
 
     @field_validator("split")
     @classmethod
@@ -100,9 +103,17 @@ class GenerateConfig(BaseModel):
             get_task(task_id)
         if len(set(self.tasks)) != len(self.tasks):
             raise ValueError("a task is listed twice")
+        if "curriculum" in self.task_options:
+            raise ValueError("--option curriculum=... is gone; use --round 2 (twice the "
+                             "duration and the operations at the same pace)")
+        if self.round not in (1, 2):
+            raise ValueError(f"round must be 1 or 2, got {self.round}")
         known: set[str] = set()
         for task_id in self.tasks:
             task = get_task(task_id)
+            if self.round not in task.rounds:
+                raise ValueError(f"task {task_id!r} has no round {self.round} yet; select "
+                                 "the tasks that have one with --tasks")
             task.resolve_options(self.task_options)
             known |= set(task.option_choices)
         unknown = sorted(set(self.task_options) - known)
@@ -120,4 +131,5 @@ class GenerateConfig(BaseModel):
             "question_types": self.question_types,
             "video": self.video.model_dump(),
             "task_options": dict(sorted(self.task_options.items())),
+            "round": self.round,
         }

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -28,7 +28,7 @@ from synrl.render.frames import render_frames
 from synrl.render.shapes import parse_color
 from synrl.render.video import EncoderSettings, VideoWriter
 from synrl.suite import get_task
-from synrl.suite.base import Question, Simulation, Task, VideoSpec
+from synrl.suite.base import Question, Simulation, Task, TaskError, VideoSpec
 
 __all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "write_video"]
 
@@ -51,6 +51,9 @@ class SampleRequest:
     question_types: tuple[str, ...]
     video: VideoOptions
     task_options: tuple[tuple[str, str], ...] = ()
+    # Curriculum round (the paper's round 2: twice the duration and the operations or events
+    # at the same pace); tasks declare the rounds they support (`Task.rounds`).
+    round: int = 1
 
     @property
     def id(self) -> str:
@@ -75,6 +78,10 @@ def build_sample(request: SampleRequest) -> BuiltSample:
     rng = np.random.default_rng(request.seed)
     plan = task.plan(request.index, request.difficulty, request.question_types,
                      dict(request.task_options), stream=f"{request.split}|{request.base_seed}")
+    if request.round != 1:
+        if request.round not in task.rounds:
+            raise TaskError(f"task {task.id!r} has no curriculum round {request.round}")
+        plan = replace(plan, options={**plan.options, "round": request.round})
     spec = video_spec(request.video)
     sim = task.simulate(plan, rng, request.difficulty, spec)
     question = task.question(sim, plan, rng, request.difficulty)
@@ -184,7 +191,7 @@ def requests_for(config: GenerateConfig) -> list[SampleRequest]:
     return [
         SampleRequest(task_id, config.split, config.seed, index, config.difficulty,
                       tuple(config.question_types), config.video,
-                      tuple(sorted(config.task_options.items())))
+                      tuple(sorted(config.task_options.items())), config.round)
         for task_id in config.tasks for index in range(config.per_task)
     ]
 

@@ -84,6 +84,17 @@ def usable_colors(background: tuple[int, int, int], wall: tuple[int, int, int]) 
 MAX_RESIDUAL = 45.0
 MIN_COVERAGE = 0.2
 
+# The visibility contract (SPEC, "Visible"): every operation of a long-term video can be
+# seen when the video is sampled at this rate. The generator shows each moved item for at
+# least `sampled_run(fps)` frames; the pixel audit (synrl.audit.visibility) checks it.
+SAMPLED_FPS = 2.0
+
+
+def sampled_run(fps: int) -> int:
+    """Consecutive frames that always contain one frame of any SAMPLED_FPS sampling:
+    samples are 1/SAMPLED_FPS s apart, so a run of fps/SAMPLED_FPS frames holds one."""
+    return max(1, math.ceil(fps / SAMPLED_FPS - 1e-9))
+
 
 @dataclass(frozen=True)
 class VideoSpec:

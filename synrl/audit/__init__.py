@@ -46,11 +46,14 @@ def auditor_for(task_id: str) -> Auditor | None:
 class SampleAudit:
     id: str
     task: str
-    status: str  # "ok" | "mismatch" | "error" | "unaudited"
+    status: str  # "ok" | "mismatch" | "hidden" | "error" | "unaudited"
     expected: Any = None
     derived: Any = None
     message: str = ""
     centroid_errors: list[float] = field(default_factory=list)
+    # Long-term records: operations checked for visibility, and those the pixels hide.
+    operations: int = 0
+    hidden: list[str] = field(default_factory=list)
 
 
 def canonical(value: Any) -> Any:
@@ -81,9 +84,30 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
                   expected: str) -> SampleAudit:
     """Measure `video` against `record` and compare the derived answer with
     `result.expected`; fills in and returns `result`."""
+    from synrl.audit.visibility import hidden_operations, operation_events, wanted_frames
+
     auditor = auditor_for(record["task"])
+    wanted = wanted_frames(record) if record.get("family") == "long_term" else set()
+    kept: dict[int, np.ndarray] = {}
+
+    def keep(frames):
+        # Frames the visibility check reads whole are kept as they stream by (one decode).
+        for index, frame in enumerate(frames):
+            if index in wanted:
+                kept[index] = frame.copy()
+            yield frame
     try:
-        observations = observe(read_frames(video), record)
+        observations = observe(keep(read_frames(video)), record)
+        # An answer that depends on an operation nobody can see is not derivable from the
+        # video, whatever the replay says: visibility is checked first.
+        if record.get("family") == "long_term":
+            result.operations = len(operation_events(record))
+            result.hidden = hidden_operations(record, observations, kept)
+            if result.hidden:
+                result.status = "hidden"
+                result.message = (f"{len(result.hidden)} of {result.operations} operations "
+                                  f"hidden; first: {result.hidden[0]}")
+                return result
         result.centroid_errors = centroid_errors(record, observations)
         if auditor is None:
             result.status, result.message = "unaudited", "no auditor for this task"
@@ -141,7 +165,8 @@ def audit_reversed(record: dict[str, Any], identity: dict[str, Any]) -> SampleAu
     video = VideoOptions(**identity["video"])
     request = SampleRequest(record["task"], record["split"], record["base_seed"], record["index"],
                             record["difficulty"], tuple(identity["question_types"]), video,
-                            tuple(sorted(identity.get("task_options", {}).items())))
+                            tuple(sorted(identity.get("task_options", {}).items())),
+                            int(identity.get("round", 1)))
     built = build_sample(request)
     if built.record != record:
         result.status = "error"
@@ -162,8 +187,11 @@ class AuditSummary:
         table: dict[str, dict[str, Any]] = {}
         for s in self.samples:
             row = table.setdefault(s.task, {"checked": 0, "mismatches": 0, "errors": 0,
-                                            "unaudited": 0, "errors_px": []})
+                                            "unaudited": 0, "operations": 0,
+                                            "hidden_operations": 0, "errors_px": []})
             row["checked"] += 1
+            row["operations"] += s.operations
+            row["hidden_operations"] += len(s.hidden)
             row["mismatches"] += s.status == "mismatch"
             row["errors"] += s.status == "error"
             row["unaudited"] += s.status == "unaudited"

@@ -83,7 +83,12 @@ def generate_command(
     background: str = typer.Option("white", help="name, #rrggbb or r,g,b"),
     crf: int = typer.Option(18, help="x264 CRF"),
     preset: str = typer.Option("veryfast", help="x264 preset"),
-    duration_scale: float = typer.Option(1.0, help="multiply clip durations (curriculum)"),
+    duration_scale: float = typer.Option(1.0, help="slow motion: multiply every duration, "
+                                         "each operation's and event's included (not the "
+                                         "curriculum: see --round)"),
+    round: int = typer.Option(1, "--round", help="curriculum round: 2 doubles the duration "
+                              "and the number of operations at the same pace (long-term "
+                              "tasks)"),
     previews: int = typer.Option(1, help="contact sheets per task written to OUT/previews"),
     cot: bool = typer.Option(True, help="write grounded chain-of-thought to OUT/cot.jsonl"),
     option: list[str] = typer.Option([], "--option", help="task option NAME=VALUE (repeatable)"),
@@ -101,6 +106,7 @@ def generate_command(
             tasks=_split_list(tasks) or task_ids(), per_task=per_task, seed=seed, split=split,
             difficulty=difficulty, workers=workers, out=out,
             question_types=_split_list(question_types) or [], task_options=task_options,
+            round=round,
             video=VideoOptions(width=width, height=height, fps=fps, background=background,
                                crf=crf, preset=preset, duration_scale=duration_scale))
     except ValidationError as exc:
@@ -243,11 +249,14 @@ def audit_command(
     summary = AuditSummary(results)
     table = Table()
     table.add_column("task", no_wrap=True)
-    for column in ("checked", "mismatches", "errors", "unaudited", "mean px", "max px"):
+    for column in ("checked", "mismatches", "errors", "unaudited", "operations",
+                   "hidden ops", "mean px", "max px"):
         table.add_column(column, justify="right")
     for task, row in sorted(summary.by_task().items()):
         table.add_row(task, str(row["checked"]), str(row["mismatches"]), str(row["errors"]),
-                      str(row["unaudited"]), f"{row['mean_px']:.3f}", f"{row['max_px']:.3f}")
+                      str(row["unaudited"]), str(row["operations"] or "-"),
+                      str(row["hidden_operations"]) if row["operations"] else "-",
+                      f"{row['mean_px']:.3f}", f"{row['max_px']:.3f}")
     console.print(table)
     for sample in results:
         if sample.status != "ok":

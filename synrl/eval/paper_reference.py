@@ -82,7 +82,7 @@ def markdown_table(result: dict[str, Any]) -> str:
                 cells.append(f"**{100 * value:.1f}**")
             else:
                 cells.append(status.get(column) if status.get(column) in ("missing", "failed") else "-")
-        lines.append(f"| **this run** | " + " | ".join(cells) + " | |")
+        lines.append("| **this run** | " + " | ".join(cells) + " | |")
         for ref in refs:
             values = [ref["values"].get(c) for c in shown]
             if not any(values):

@@ -123,6 +123,27 @@ def cup_sprite(size: int) -> Sprite:
     return patch.sprite()
 
 
+def lifted_knob_radius(size: int) -> float:
+    """Radius of the coloured knob of a moving cup of `size` (at least a few pixels wide,
+    even on the smallest boards, so there is something to see)."""
+    rim = max(2.0, round(0.05 * size))
+    return max(0.14 * size - rim, 1.5)
+
+
+@sprite_factory("lifted_cup")
+def lifted_cup_sprite(size: int, rgb: RGB) -> Sprite:
+    """A cup being moved: the cup with its knob filled with `rgb`, the colour the pixel
+    audit follows it by (the cups at rest are identical and colourless)."""
+    patch = Patch(size, size)
+    half = (size - 1) / 2
+    rim = max(2.0, round(0.05 * size))
+    patch.box(half - 2, half - 2, COVER_EDGE, 0.22 * size)
+    patch.box(half - 2 - rim, half - 2 - rim, CUP_FILL, 0.22 * size - rim)
+    patch.circle(0.14 * size, COVER_EDGE, outline=rim)
+    patch.circle(lifted_knob_radius(size), rgb)
+    return patch.sprite()
+
+
 # Cells under coloured objects stay so light that neither they nor their antialiased edges
 # come near any object colour as the pixel audit measures colours (coverage < 0.2 on every
 # background-to-colour segment); grey grid lines would.

@@ -144,6 +144,9 @@ class Task:
     # Task-specific options (`synrl generate --option name=value`) with their defaults and
     # allowed values; e.g. {"reveal": ("initial", "final")}: the first value is the default.
     option_choices: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
+    # Curriculum rounds the task can generate (`synrl generate --round N`); round 2 doubles
+    # the duration and the operations or events at the same pace (the paper's second round).
+    rounds: ClassVar[tuple[int, ...]] = (1,)
 
     def resolve_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """This task's options from a run's options (others are ignored), validated."""

@@ -42,7 +42,7 @@ def story(reveal):
 
 def plan(name, reveal, value="any", letter=0):
     template = next(t for t in TASK.templates if t.name == name)
-    return Plan(template, (reveal, value), letter, {"reveal": "mixed", "curriculum": "round1"})
+    return Plan(template, (reveal, value), letter, {"reveal": "mixed"})
 
 
 def test_operations_match_the_hand_worked_piles_forwards_and_backwards():
@@ -130,17 +130,17 @@ def test_reveal_option_forces_one_variant_and_round2_doubles_operations():
         assert [e["visible"] for e in final["timeline"] if e["type"].endswith("reveal")] == \
             [False, True]
     one = build_sample(_request(0, difficulty=3)).record
-    two = build_sample(_request(0, difficulty=3, curriculum="round2")).record
+    two = build_sample(_request(0, difficulty=3, round=2)).record
     n_ops = lambda r: len(r["states"]) - 1  # noqa: E731
     assert n_ops(two) >= 2 * (n_ops(one) - 1)
 
 
-def _request(index, difficulty=1, **options):
+def _request(index, difficulty=1, round=1, **options):
     from synrl.config import VideoOptions
     from synrl.generate import SampleRequest
 
     return SampleRequest("cards", "train", 0, index, difficulty, ("mc", "open"), VideoOptions(),
-                         tuple(sorted(options.items())))
+                         tuple(sorted(options.items())), round)
 
 
 def test_mixed_reveal_gives_both_variants_and_states_hold_every_step():

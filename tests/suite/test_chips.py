@@ -38,7 +38,7 @@ def story(reveal):
 
 def plan(name, reveal, value="any", letter=0):
     template = next(t for t in TASK.templates if t.name == name)
-    return Plan(template, (reveal, value), letter, {"reveal": "mixed", "curriculum": "round1"})
+    return Plan(template, (reveal, value), letter, {"reveal": "mixed"})
 
 
 def pose(name, reveal, value="any", seed=0, letter=0):

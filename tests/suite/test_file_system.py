@@ -50,7 +50,7 @@ def story(reveal):
 
 def pose(name, reveal, value="any", letter=0):
     template = next(t for t in TASK.templates if t.name == name)
-    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed", "curriculum": "round1"})
+    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed"})
     for seed in range(60):
         q = TASK.pose(story(reveal), plan, np.random.default_rng(seed), 3)
         if q is not None:
@@ -121,7 +121,7 @@ def test_counting_file_creating_commands():
 
 @pytest.mark.parametrize("created", [0, 1, 3])
 def test_long_curriculum_sequences_still_reach_every_planned_count_of_created_files(created):
-    # 20+ commands (difficulty 5, curriculum round2) rarely create no file by chance; the
+    # 20+ commands (difficulty 5, round 2) rarely create no file by chance; the
     # story is drawn so that it never creates more than the planned number.
     from synrl.config import VideoOptions
     from synrl.generate import SampleRequest, build_sample
@@ -131,7 +131,7 @@ def test_long_curriculum_sequences_still_reach_every_planned_count_of_created_fi
     for seed in range(3):
         for index in range(template, 40 * period, period):
             request = SampleRequest("file_system", "train", seed, index, 5, ("mc", "open"), VideoOptions(),
-                                    (("curriculum", "round2"),))
+                                    (), round=2)
             record = build_sample(request).record
             if record["answer_value"] != created:
                 continue

@@ -40,7 +40,7 @@ def story(reveal):
 
 def pose(name, reveal, value="any", letter=0):
     template = next(t for t in TASK.templates if t.name == name)
-    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed", "curriculum": "round1"})
+    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed"})
     for seed in range(40):
         q = TASK.pose(story(reveal), plan, np.random.default_rng(seed), 1)
         if q is not None:

@@ -3,7 +3,6 @@ option, the curriculum, question modes and balanced answer letters."""
 
 from collections import Counter
 
-import numpy as np
 import pytest
 
 from synrl.config import VideoOptions
@@ -15,9 +14,10 @@ from synrl.suite._longterm.base import make_schedule
 LONG_TERM = ["cards", "chips", "file_system", "math_trail", "grid_swap", "sliding_puzzle"]
 
 
-def request(task_id, index, difficulty=1, types=("mc", "open"), video=None, **options):
+def request(task_id, index, difficulty=1, types=("mc", "open"), video=None, round=1,
+            **options):
     return SampleRequest(task_id, "train", 0, index, difficulty, types, video or VideoOptions(),
-                         tuple(sorted(options.items())))
+                         tuple(sorted(options.items())), round)
 
 
 def test_schedule_has_reveal_operations_and_final_reveal():
@@ -48,8 +48,9 @@ def test_timeline_states_and_reveal_events(task_id):
         assert all(a["end_frame"] < b["start_frame"] for a, b in zip(ops, ops[1:]))
         assert timeline[0]["end_frame"] < ops[0]["start_frame"]
         assert ops[-1]["end_frame"] < timeline[-1]["start_frame"]
-        # Operations last 0.5-1 s (times the pace of the video, within 15%).
-        assert all(400 <= e["end_ms"] - e["start_ms"] <= 1200 for e in ops)
+        # Operations are shown for 0.5-1 s (times the pace of the video, within 15%), never
+        # for fewer frames than a 2 fps sampling needs to catch one (15 at 30 fps).
+        assert all(15 <= e["end_frame"] - e["start_frame"] + 1 <= 36 for e in ops)
 
 
 @pytest.mark.parametrize("task_id", LONG_TERM)
@@ -73,11 +74,44 @@ def test_mixed_reveal_alternates_and_the_option_forces_one(task_id):
 
 
 @pytest.mark.parametrize("task_id", LONG_TERM)
-def test_curriculum_round2_doubles_the_operations(task_id):
-    def ops(**options):
-        return sum(len(build_sample(request(task_id, i, 2, **options)).record["states"]) - 1
-                   for i in range(6))
-    assert ops(curriculum="round2") >= 1.7 * ops()
+def test_round2_doubles_the_operations_and_the_duration_at_the_same_pace(task_id):
+    def measure(round):
+        ops = frames = op_frames = 0
+        for i in range(6):
+            record = build_sample(request(task_id, i, 2, round=round)).record
+            events = record["timeline"][1:-1]
+            ops += len(events)
+            frames += record["video"]["num_frames"]
+            op_frames += sum(e["end_frame"] - e["start_frame"] + 1 for e in events)
+        return ops, frames, op_frames / ops
+    ops1, frames1, pace1 = measure(1)
+    ops2, frames2, pace2 = measure(2)
+    assert ops2 >= 1.7 * ops1
+    assert 1.7 * frames1 <= frames2 <= 2.3 * frames1
+    # The same pace per operation: round 2 is not slow motion.
+    assert 0.8 * pace1 <= pace2 <= 1.25 * pace1
+
+
+@pytest.mark.parametrize("task_id", LONG_TERM)
+def test_operations_last_half_a_second_at_every_difficulty(task_id):
+    # SynRL: 0.5-1 s per operation; at 30 fps a 2 fps sampling needs 15 frames.
+    for difficulty in (4, 5):
+        for i in range(3):
+            record = build_sample(request(task_id, i, difficulty)).record
+            assert min(e["end_frame"] - e["start_frame"] + 1
+                       for e in record["timeline"][1:-1]) >= 15
+
+
+def test_the_old_curriculum_option_points_to_round_2(tmp_path):
+    from synrl.config import GenerateConfig
+
+    with pytest.raises(ValueError, match="--round 2"):
+        GenerateConfig(tasks=["chips"], per_task=1, out=tmp_path,
+                       task_options={"curriculum": "round2"})
+    with pytest.raises(ValueError, match="no round 2"):
+        GenerateConfig(tasks=["direction"], per_task=1, out=tmp_path, round=2)
+    assert GenerateConfig(tasks=["chips"], per_task=1, out=tmp_path,
+                          round=2).identity()["round"] == 2
 
 
 @pytest.mark.parametrize("task_id", LONG_TERM)

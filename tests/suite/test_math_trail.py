@@ -32,7 +32,7 @@ def story(reveal):
 
 def pose(name, reveal, value="any", letter=0):
     template = next(t for t in TASK.templates if t.name == name)
-    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed", "curriculum": "round1"})
+    plan = Plan(template, (reveal, value), letter, {"reveal": "mixed"})
     for seed in range(40):
         q = TASK.pose(story(reveal), plan, np.random.default_rng(seed), 3)
         if q is not None:
@@ -92,7 +92,7 @@ def test_result_options_hold_the_left_to_right_slip_and_stay_in_the_planned_rang
     template = next(t for t in TASK.templates if t.name == "result")
     ranks = []
     for seed in range(200):
-        plan = Plan(template, ("initial", "any"), seed % 4, {"reveal": "mixed", "curriculum": "round1"})
+        plan = Plan(template, ("initial", "any"), seed % 4, {"reveal": "mixed"})
         q = TASK.pose(story("initial"), plan, np.random.default_rng(seed), 3)
         values = sorted(int(v) for v in q.options.values())
         rank = values.index(27)

@@ -99,7 +99,7 @@ def _cvbench_yaml(folder: Path) -> str:
         "    aggregation: !function cvbench_hooks.aggregate",
         "    higher_is_better: true",
         "metadata:",
-        f"  version: 0.1",
+        "  version: 0.1",
         f"  hooks: {hooks}",
         f"  video_root: {json.dumps(str(folder.resolve()))}",
         "",

@@ -16,7 +16,7 @@ replaying plausible alternative operation sequences from the visible state.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 import numpy as np
 
@@ -24,16 +24,14 @@ from synrl.answers import canonical_list
 from synrl.render.boards import Animation, render_board
 from synrl.render.frames import register_renderer
 from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
+from synrl.scene import sampled_run
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template, Track,
                               VideoSpec, lerp, multiple_choice)
 
 register_renderer("board")(render_board)
 
 REVEAL_CHOICES = ("mixed", "initial", "final")
-# round2 doubles the number of operations (the paper's second RL round doubles video
-# length and state transitions; `--duration-scale 2` doubles the time per operation too).
-CURRICULUM_CHOICES = ("round1", "round2")
-LONG_TERM_OPTIONS = {"reveal": REVEAL_CHOICES, "curriculum": CURRICULUM_CHOICES}
+LONG_TERM_OPTIONS = {"reveal": REVEAL_CHOICES}
 
 INITIAL_REVEAL_S = 2.0
 FINAL_REVEAL_S = 2.0
@@ -41,6 +39,9 @@ FINAL_REVEAL_S = 2.0
 SETTLE_S = 0.5
 # Still time after each operation, so consecutive operations are told apart.
 GAP_S = 0.25
+# The paper's floor for one operation. A viewer sampling 2 frames per second sees at least
+# one frame of every operation that lasts this long (synrl.scene.sampled_run).
+MIN_OP_S = 0.5
 
 
 @dataclass
@@ -136,10 +137,14 @@ class Schedule:
         return "operations"
 
 
-def make_schedule(video: VideoSpec, n_ops: int, op_seconds: float) -> Schedule:
-    reveal = video.frames_for(INITIAL_REVEAL_S)
-    settle = video.frames_for(SETTLE_S)
-    op = video.frames_for(op_seconds)
+def make_schedule(video: VideoSpec, n_ops: int, op_seconds: float,
+                  phases: float = 1.0) -> Schedule:
+    """Frames of the reveals, settles and operations. `phases` stretches the reveals and
+    settles only (round 2 doubles them along with the operation count); an operation
+    never gets fewer frames than `sampled_run`, whatever the slow-motion scale."""
+    reveal = video.frames_for(INITIAL_REVEAL_S * phases)
+    settle = video.frames_for(SETTLE_S * phases)
+    op = max(video.frames_for(op_seconds), sampled_run(video.fps))
     gap = video.frames_for(GAP_S)
     t = reveal + settle
     spans = []
@@ -148,7 +153,7 @@ def make_schedule(video: VideoSpec, n_ops: int, op_seconds: float) -> Schedule:
         t += op + gap
     final_start = t - gap + settle
     return Schedule(video.fps, reveal, tuple(spans), final_start,
-                    final_start + video.frames_for(FINAL_REVEAL_S))
+                    final_start + video.frames_for(FINAL_REVEAL_S * phases))
 
 
 # ------------------------------------------------------------------------------ questions
@@ -232,9 +237,14 @@ class LongTermTask(Task):
 
     family = "long_term"
     option_choices = LONG_TERM_OPTIONS
+    # Round 2 (`synrl generate --round 2`, the paper's second RL round): twice the
+    # operations and twice the reveal and settle times at the same pace per operation, so
+    # the video lasts twice as long with the same density of state transitions.
+    # `--duration-scale` is a separate slow-motion knob that stretches every phase.
+    rounds = (1, 2)
     # How questions name one step ("right after the 3rd operation").
     step_noun: ClassVar[str] = "operation"
-    # Operation count at difficulty 1 and 5 (before the curriculum doubling).
+    # Operation count at difficulty 1 and 5 (before the round-2 doubling).
     ops_easy: int = 3
     ops_hard: int = 12
     max_attempts: int = 500
@@ -288,7 +298,19 @@ class LongTermTask(Task):
         raise NotImplementedError
 
     def op_seconds(self, difficulty: int) -> float:
-        return lerp(difficulty, 1.0, 0.5)
+        """Nominal time of one operation; each video varies it by up to 15%, never below
+        MIN_OP_S (see `pace`)."""
+        return lerp(difficulty, 1.0, 0.6)
+
+    def pace(self, difficulty: int, rng: np.random.Generator) -> float:
+        """This video's time per operation: the difficulty's, varied by up to 15%, and at
+        least the paper's 0.5 s at every difficulty."""
+        return max(MIN_OP_S, self.op_seconds(difficulty) * float(rng.uniform(0.85, 1.15)))
+
+    @staticmethod
+    def round_of(plan: Plan) -> int:
+        """Curriculum round of the plan (1, or 2 for the paper's second round)."""
+        return int(plan.options.get("round", 1))
 
     # -- engine ----------------------------------------------------------------------
 
@@ -310,7 +332,7 @@ class LongTermTask(Task):
 
     def op_count(self, rng: np.random.Generator, difficulty: int, plan: Plan) -> int:
         n = round(lerp(difficulty, self.ops_easy, self.ops_hard)) + int(rng.integers(0, 2))
-        return 2 * n if plan.options.get("curriculum") == "round2" else n
+        return self.round_of(plan) * n
 
     def simulate(self, plan: Plan, rng: np.random.Generator, difficulty: int,
                  video: VideoSpec) -> Simulation:
@@ -328,8 +350,8 @@ class LongTermTask(Task):
                             f"{plan.template.name!r} with value {plan.value!r}")
         question.query.setdefault("reveal", reveal)
         # Each video has its own pace around the difficulty's (operation speed varies).
-        pace = self.op_seconds(difficulty) * float(rng.uniform(0.85, 1.15))
-        schedule = make_schedule(video, story.n, pace)
+        schedule = make_schedule(video, story.n, self.pace(difficulty, rng),
+                                 phases=float(self.round_of(plan)))
         tracks, scene, animation = self.stage(story, schedule, video, difficulty, rng)
         states = [{"step": k, **self.state_record(s)} for k, s in enumerate(story.states)]
         return Simulation(video, schedule.num_frames, tracks, self.timeline(story, schedule),

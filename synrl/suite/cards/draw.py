@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Hashable
 
-from synrl.render.boards import Item, arc_point, ease, ink_for, odd
+from synrl.render.boards import Item, arc_point, colour_centroid, ease, get_sprite, ink_for, odd
 from synrl.render.shapes import PALETTE
 from synrl.suite.base import VideoSpec
 from synrl.suite._longterm.base import Schedule, Story, frame_size_scale
-from synrl.suite.cards.task import HAND_COLOR, SECOND_HAND_COLOR, moved_cards
+from synrl.suite.cards.task import FACE_UP_HAND_COLOR, HAND_COLOR, SECOND_HAND_COLOR, moved_cards
+
+
+FACE_UP_FRAME = 2.5
 
 
 class CardLayout:
@@ -54,11 +57,16 @@ class CardAnimation:
         self.ink = ink_for(background)
         self.hand = PALETTE[HAND_COLOR]
         self.second_hand = PALETTE[SECOND_HAND_COLOR]
+        self.face_up_hand = PALETTE[FACE_UP_HAND_COLOR]
         self.highlight_width = max(3.0, round(4 * layout.scale))
 
     def card_key(self, code: str, face_up: bool, highlight=None, solid: bool = False) -> tuple:
+        # A face-up card in hand is framed twice as wide: a hollow frame is what the audit
+        # follows it by, and a thin one has too few pixels to be measured as one object.
+        width = self.highlight_width * (FACE_UP_FRAME if face_up and highlight is not None
+                                        else 1)
         return ("card", code, face_up, self.layout.card_w, self.layout.card_h, highlight,
-                self.highlight_width, solid)
+                width, solid)
 
     # -- background: labels and the position numbers of the current pile size -----------
 
@@ -127,17 +135,22 @@ class CardAnimation:
             hand.append((second, arc_point(b, a, e, lift), False))
         return pile, hand
 
-    def hand_positions(self, frame: int) -> list[tuple[int, int] | None]:
-        """Integer centres of the two face-down cards in hand, whose coloured backs are the
-        tracked objects (None when no such card is in hand)."""
+    def hand_positions(self, frame: int) -> list[tuple[float, float] | None]:
+        """Where the audit finds the cards in hand: the coloured backs of the first and the
+        second face-down card, then the frame of a face-up one (None when absent)."""
         active = self.schedule.active(frame)
-        out: list[tuple[int, int] | None] = [None, None]
+        out: list[tuple[float, float] | None] = [None, None, None]
         if active is None:
             return out
         _, hand = self._op_motion(*active)
-        for h, (_, pos, face_up) in enumerate(hand):
-            if not face_up:
-                out[h] = (int(round(pos[0])), int(round(pos[1])))
+        for h, (code, pos, face_up) in enumerate(hand):
+            x, y = int(round(pos[0])), int(round(pos[1]))
+            if face_up:
+                dx, dy = colour_centroid(get_sprite(self.card_key(code, True, self.face_up_hand)),
+                                         self.face_up_hand)
+                out[2] = (x + dx, y + dy)
+            else:
+                out[h] = (x, y)
         return out
 
     def items(self, frame: int) -> list[Item]:
@@ -162,9 +175,10 @@ class CardAnimation:
         pile.sort(key=lambda entry: entry[1][0])
         items = [(self.card_key(c, False), round(x), round(y)) for c, (x, y) in pile]
         for h, (code, (x, y), face_up) in enumerate(hand):
-            # A face-down card in hand shows a coloured back (the tracked object); a face-up
-            # one is framed in the same colour.
-            color = self.hand if h == 0 else self.second_hand
+            # A face-down card in hand shows a coloured back, a face-up one a frame of its
+            # own colour: each is a tracked object with one appearance.
+            color = (self.face_up_hand if face_up else self.hand if h == 0
+                     else self.second_hand)
             items.append((self.card_key(code, face_up, color, solid=not face_up), round(x),
                           round(y)))
         return items

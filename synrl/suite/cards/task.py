@@ -3,10 +3,10 @@ manipulation, SynRL Figure 3 "Symbol").
 
 The pile is fanned in a row, top card on the left. The cards are face up only during the
 visible reveal; while the pile changes they are face down, and a face-down card in hand
-shows a coloured back (yellow; the second card of a swap cyan): those backs are the recorded
-tracks. A drawn card turns face up as it leaves the pile and a new card is shown face up
-(framed in yellow) on its way in, so every operation is fully observable while the pile
-itself is not.
+shows a coloured back (yellow; the second card of a swap cyan). A drawn card turns face up as
+it leaves the pile and a new card is shown face up (framed in orange) on its way in, so every
+operation is fully observable while the pile itself is not. The backs and the orange frame
+are the recorded tracks.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ MIN_PILE = 3
 MAX_PILE = 9
 HAND_COLOR = "yellow"
 SECOND_HAND_COLOR = "cyan"
+# Frame of a face-up card in hand (a drawn card on its way out, a new card on its way in).
+FACE_UP_HAND_COLOR = "orange"
 
 
 def card_name(code: str) -> str:
@@ -293,14 +295,14 @@ class Cards(LongTermTask):
     def stage(self, story: Story, schedule: Schedule, video: VideoSpec, difficulty: int,
               rng: np.random.Generator):
         # Drawing lives in draw.py, which imports this module's helpers.
-        from synrl.suite.cards.draw import CardAnimation, CardLayout
+        from synrl.suite.cards.draw import FACE_UP_FRAME, CardAnimation, CardLayout
 
         layout = CardLayout.for_video(video, max(len(s) for s in story.states))
         animation = CardAnimation(story, schedule, layout, video.background)
         n = schedule.num_frames
-        hands = [np.zeros((n, 2)), np.zeros((n, 2))]
-        shown = [np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)]
-        last = [layout.new_spot, layout.drawn_spot]
+        hands = [np.zeros((n, 2)) for _ in range(3)]
+        shown = [np.zeros(n, dtype=bool) for _ in range(3)]
+        last = [layout.new_spot, layout.drawn_spot, layout.new_spot]
         for i in range(n):
             for h, pos in enumerate(animation.hand_positions(i)):
                 if pos is not None:
@@ -314,6 +316,9 @@ class Cards(LongTermTask):
                          hands[0][:, 1], shown[0], "hand"),
             stable_track("second_card_in_hand", "rectangle", SECOND_HAND_COLOR, radius,
                          hands[1][:, 0], hands[1][:, 1], shown[1], "hand"),
+            stable_track("face_up_card_in_hand", "rectangle", FACE_UP_HAND_COLOR,
+                         radius + (FACE_UP_FRAME - 1) * animation.highlight_width,
+                         hands[2][:, 0], hands[2][:, 1], shown[2], "hand"),
         ]
         return tracks, {"layout": layout.to_scene()}, animation
 

@@ -3,7 +3,7 @@ the simulation and the questions (task.py), which import it only to stage a vide
 
 from __future__ import annotations
 
-from typing import Any, Hashable, Sequence
+from typing import Any, Hashable
 
 from synrl.render.boards import Item, colour_centroid, ease, get_sprite, ink_for, lerp_point, odd
 from synrl.render.shapes import PALETTE
@@ -32,16 +32,6 @@ class ChipLayout:
         col, row = index % 4, index // 4
         step = 2.3 * self.chip_r
         return round(cx + (col - 1.5) * step), round(cy + (row - 0.5) * 2.4 * self.chip_r)
-
-    def under_a_lid(self, pos: Sequence[float], radius: float) -> bool:
-        """Whether a disc at `pos` touches any lid."""
-        half_w, half_h = self.tray[0] / 2 + 1, self.tray[1] / 2 + 1
-        for cx, cy in self.cups:
-            dx = max(abs(pos[0] - cx) - half_w, 0.0)
-            dy = max(abs(pos[1] - cy) - half_h, 0.0)
-            if dx * dx + dy * dy <= radius * radius:
-                return True
-        return False
 
     def to_scene(self) -> dict[str, Any]:
         return {"cups": {CUP_NAMES[i]: list(c) for i, c in enumerate(self.cups)},
@@ -120,11 +110,6 @@ class ChipAnimation:
                 return [(self.chip_key(self.story.ops[done - 1]["value"], False), *lay.discard)]
             return []
         value, pos = hand
-        items: list[Item] = [(self.chip_key(value, True), *pos)]
-        # Lids are drawn again over a chip passing under them.
-        reach = lay.chip_r + HALO_GAP + 2
-        for i, (cx, cy) in enumerate(lay.cups):
-            if abs(pos[0] - cx) <= lay.tray[0] / 2 + reach and \
-                    abs(pos[1] - cy) <= lay.tray[1] / 2 + reach:
-                items.append((("tray", *lay.tray, True), cx, cy))
-        return items
+        # The chip in hand is drawn last, above the lids it passes over: it is in full view
+        # for the whole operation (a chip slid under the lids could not be followed).
+        return [(self.chip_key(value, True), *pos)]

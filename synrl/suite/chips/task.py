@@ -5,8 +5,8 @@ Seen from above, each cup is a tray labelled "Cup A", "Cup B", ... Its chips are
 during the visible reveal; while chips come and go the cups are covered by lids. Every
 operation is observable: a new chip comes from the "new chips" spot, a removed chip leaves
 to the "removed" spot, a moved chip travels from one lid to another, and a chip in hand
-always shows its value. The chip in hand (orange, in a white halo) is the recorded track
-while it is clear of the lids.
+always shows its value. The chip in hand (orange, in a white halo) is drawn above the lids it
+passes over, so it is in full view for the whole operation; it is the recorded track.
 """
 
 from __future__ import annotations
@@ -294,10 +294,9 @@ class Chips(LongTermTask):
             hand = animation.hand(i)
             if hand is not None:
                 value, pos = hand
-                if not layout.under_a_lid(pos, layout.chip_r + HALO_GAP):
-                    dx, dy = animation.centroid_offset(value)
-                    last = (pos[0] + dx, pos[1] + dy)
-                    shown[i] = True
+                dx, dy = animation.centroid_offset(value)
+                last = (pos[0] + dx, pos[1] + dy)
+                shown[i] = True
             x[i], y[i] = last
         track = stable_track("chip_in_hand", "circle", CHIP_COLOR, layout.chip_r + HALO_GAP,
                              x, y, shown, "hand")

@@ -3,8 +3,10 @@ object tracking with occlusion, SynRL Figure 3 "Grid").
 
 Columns are a, b, c ... from the left and rows 1, 2, 3 ... from the top. The objects are shown
 during the visible reveal; for the swaps every cell, empty or not, is covered by an identical
-cup, and a swap exchanges two cups (with whatever is under them) along two arcs. The objects
-are the recorded tracks: they move with their cups and are visible only when uncovered.
+cup, and a swap exchanges two cups (with whatever is under them), one going round the other. The objects
+are recorded tracks: they move with their cups and are visible only when uncovered. The two
+cups of a swap are drawn above the others with coloured knobs (orange, magenta) while they
+move; those knobs are recorded tracks too, so the audit sees every swap in the pixels.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
+from synrl.render.gridboards import BoardGeometry, cell_name, lifted_knob_radius, parse_cell
 from synrl.render.shapes import shape_name
 from synrl.suite.base import Question, Template, VideoSpec
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
@@ -25,6 +27,9 @@ from synrl.suite.registry import register
 OBJECT_COLORS = ("red", "green", "blue", "yellow", "purple", "cyan")
 OBJECT_SHAPES = ("circle", "square", "triangle", "star", "hexagon", "pentagon")
 EMPTY = "empty"
+# Knob colours of the two cups of a swap while they move (the cup leaving the first cell of
+# the swap, then the other): the recorded tracks that make every swap visible to the audit.
+LIFTED_COLORS = ("orange", "magenta")
 # Share of swaps that put a displaced object back where it started. Purely random swaps
 # displace nearly every object; these make every displaced count (1..k) common.
 RESTORE_SHARE = 0.3
@@ -123,9 +128,13 @@ class GridSwap(LongTermTask):
             state[int(cell)] = obj
         states, ops = [tuple(state)], []
         start = states[0]
+        previous: set[int] = set()
         for _ in range(n_ops):
             now = states[-1]
-            displaced = [o for o in range(k) if now.index(o) != start.index(o)]
+            # Swapping the previous pair again would undo it: no question asks for that, and
+            # it shows two swaps that change nothing.
+            displaced = [o for o in range(k) if now.index(o) != start.index(o)
+                         and {now.index(o), start.index(o)} != previous]
             if displaced and rng.random() < RESTORE_SHARE:
                 o = int(rng.choice(displaced))
                 a, b = now.index(o), start.index(o)
@@ -134,7 +143,9 @@ class GridSwap(LongTermTask):
                 # a move nobody could track.
                 occupied = [i for i, o in enumerate(now) if o >= 0]
                 a = int(rng.choice(occupied))
-                b = int(rng.choice([i for i in range(side * side) if i != a]))
+                b = int(rng.choice([i for i in range(side * side)
+                                    if i != a and {a, i} != previous]))
+            previous = {a, b}
             op = self._swap_op(a, b, side)
             ops.append(op)
             states.append(swap(states[-1], (a, b)))
@@ -276,6 +287,18 @@ class GridSwap(LongTermTask):
         tracks = [stable_track(o["id"], o["shape"], o["color"], animation.radius, xs[j], ys[j],
                                shown, "object")
                   for j, o in enumerate(story.extra["objects"])]
+        knob = lifted_knob_radius(geometry.cell)
+        for which, color in enumerate(LIFTED_COLORS):
+            px, py = np.zeros(n), np.zeros(n)
+            moving = np.zeros(n, dtype=bool)
+            last = animation.centre(0)
+            for i in range(n):
+                pos = animation.lifted(i)[which]
+                if pos is not None:
+                    last, moving[i] = pos, True
+                px[i], py[i] = last
+            tracks.append(stable_track(f"cup_{which + 1}", "circle", color, knob, px, py,
+                                       moving, "hand"))
         # The audit looks for the objects on the board only (not at its grey labels).
         scene = {"arena": geometry.arena(), "board": geometry.to_scene(),
                  "objects": story.extra["objects"]}

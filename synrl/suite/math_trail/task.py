@@ -214,7 +214,7 @@ class MathTrail(LongTermTask):
         return ("any",)
 
     def op_seconds(self, difficulty: int) -> float:
-        return lerp(difficulty, 0.9, 0.5)
+        return lerp(difficulty, 0.9, 0.6)
 
     def board_size(self, length: int) -> tuple[int, int]:
         side = int(min(8, max(4, np.ceil(np.sqrt(1.7 * length)))))

@@ -72,7 +72,7 @@ class SlidingPuzzle(LongTermTask):
     ops_easy, ops_hard = 3, 12
 
     def op_seconds(self, difficulty: int) -> float:
-        return lerp(difficulty, 0.8, 0.5)
+        return lerp(difficulty, 0.8, 0.6)
 
     def answer_values(self, template: Template, difficulty: int) -> Sequence[Any]:
         side = puzzle_side(difficulty)
@@ -162,7 +162,9 @@ class SlidingPuzzle(LongTermTask):
         hidden = story.states[step]
         r, c = parse_cell(want)
         tile = hidden[r * side + c]
-        if tile == BLANK:
+        # A tile that never slid is where the visible reveal shows it: asking about it
+        # would need no tracking at all.
+        if tile == BLANK or all(op["tile"] != tile for op in story.ops):
             return None
         query = {"kind": "tile_cell", "tile": tile, "step": step, "mode": story.mode}
         verb = "was" if step == 0 else "is"
