@@ -25,6 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import TINY_TRAIN, run_cli_subprocess
 
@@ -65,6 +66,11 @@ def sharp_model(tmp_path_factory) -> Path:
         for param in model.parameters():
             if param.dim() >= 2:
                 param.mul_(8)
+    # transformers 5.19-5.25 resumes the text after a Qwen2.5-VL video at the video's start +
+    # max(h, w) / merge, where vLLM and Qwen's reference resume after the largest position,
+    # temporal ones included (docs/training.md, vLLM rollouts). With one position per
+    # second the clip's temporal positions stay below its spatial ones and both agree.
+    model.config.vision_config.tokens_per_second = 1
     out = root / "sharp"
     model.save_pretrained(out)
     AutoProcessor.from_pretrained(base).save_pretrained(out)
@@ -160,11 +166,17 @@ def test_server_logprobs_match_transformers_on_the_same_frames(server, sharp_mod
         client, [ids], [features], {"n": 3, "max_tokens": 8, "logprobs": 0, "temperature": 1.0, "seed": 0})
     assert len(completions) == 3 and all(1 <= len(c) <= 8 for c in completions)
     reversed_clip = clip.permuted(list(range(len(clip.frames)))[::-1])
+    same_err, other_err = [], []
     for completion, vllm_logps in zip(completions, logps, strict=True):
         same = _transformers_logps(model, processor, text, clip, opts, kwargs_for, completion)
         other = _transformers_logps(model, processor, text, reversed_clip, opts, kwargs_for, completion)
-        assert (same - torch.tensor(vllm_logps)).abs().max() < LOGP_TOL
-        assert (other - torch.tensor(vllm_logps)).abs().max() > 3 * LOGP_TOL, "the check cannot see the frames"
+        same_err += (same - torch.tensor(vllm_logps)).abs().tolist()
+        other_err += (other - torch.tensor(vllm_logps)).abs().tolist()
+    print(f"|vLLM - transformers| same frames: max {max(same_err):.2e} mean {np.mean(same_err):.2e}; "
+          f"reversed: max {max(other_err):.2e} mean {np.mean(other_err):.2e}")
+    # Measured: max 3e-6 on the same frames, mean 6e-3 on reversed ones.
+    assert max(same_err) < 1e-4
+    assert np.mean(other_err) > 100 * np.mean(same_err), "the comparison cannot see the frames"
 
 
 def _train(model: Path, data: Path, out: Path, *sets: str, tgrpo: bool = False) -> dict:
@@ -230,12 +242,16 @@ def test_eval_openai_backend_against_vllm(server, video_dataset, tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "synrl.cli", "eval", "run", "synthetic", "--data", str(video_dataset), "--out", str(out),
          "--base-url", f"{url}/v1", "--model", model, "--num-frames", "4", "--max-pixels", "4096",
-         "--max-new-tokens", "16", "--concurrency", "2"], capture_output=True, text=True, env=ENV, timeout=600)
+         "--max-new-tokens", "16", "--concurrency", "2", "--option", "allow_split=1"], capture_output=True, text=True, env=ENV, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text())
     n = len((video_dataset / "manifest.jsonl").read_text().splitlines())
-    assert metrics["overall"]["n"] == n
-    assert metrics["overall"].get("failed", 0) == 0, metrics["overall"]
+    overall = metrics["overall"]
+    # Every question reached the server and came back with text (a random model's answers
+    # are mostly unparseable: scored 0, not failed).
+    assert overall["questions"] == overall["predictions"] == n, overall
+    assert overall["failed"] == 0 and overall["empty"] == 0, overall
+    assert overall["ok"] + overall["unparseable"] == n, overall
 
 
 def test_cot_model_loop_against_vllm(server, video_dataset, tmp_path):
@@ -252,4 +268,9 @@ def test_cot_model_loop_against_vllm(server, video_dataset, tmp_path):
     summaries = list(tmp_path.glob("*.summary.json"))
     assert summaries, proc.stdout[-2000:]
     summary = json.loads(summaries[0].read_text())
-    print(summary)
+    # The real server answered both generator requests; a random model's chains fail the
+    # format check and are dropped after the one allowed round, none errors out.
+    assert summary["samples"] == summary["finished"] == 2, summary
+    assert summary["this_run"]["requests"] == 2 and summary["errors"] == {} and summary["fatal"] is None, summary
+    assert summary["this_run"]["tokens"]["generator"]["completion"] > 0, summary
+    assert summary["passed"] + summary["dropped"] == 2, summary
