@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -261,6 +262,8 @@ def generation_class():
             return uses_reload(self.weight_sync, self.accelerator.device)
 
         def _init_vllm(self):
+            if self.mode == "colocate" and self.tensor_parallel_size == 1:
+                return self._init_colocate()
             if self.mode != "server" or not self.reload:
                 return super()._init_vllm()
             # TRL's server path opens an NCCL group (CUDA only); reload needs just the HTTP client.
@@ -268,6 +271,34 @@ def generation_class():
                 base_url = self.server_base_url or f"http://{self.server_host}:{self.server_port}"
                 self.vllm_client = VLLMClient(base_url=base_url, group_port=self.group_port,
                                               connection_timeout=self.server_timeout)
+            self.accelerator.wait_for_everyone()
+
+        def _init_colocate(self):
+            # TRL's colocate engine with one change: the policy's dtype. TRL leaves vLLM's
+            # "auto", which runs a float32 checkpoint in bfloat16 on CPU (and float16 on
+            # some GPUs), so rollout log-probs would differ from the loss pass's by ~1e-2.
+            import torch
+            from trl.trainer.utils import ensure_master_addr_port
+            from vllm import LLM
+
+            if not self.accelerator.num_processes % self.tensor_parallel_size == 0:
+                raise ValueError("tensor_parallel_size must divide the number of processes")
+            os.environ["RANK"] = str(self.accelerator.process_index)
+            os.environ["LOCAL_RANK"] = str(self.accelerator.local_process_index)
+            os.environ["WORLD_SIZE"] = str(self.accelerator.num_processes)
+            ensure_master_addr_port()
+            dtype = getattr(self.model, "dtype", None)
+            self.llm = LLM(
+                model=self.model.name_or_path, tensor_parallel_size=1,
+                gpu_memory_utilization=self.gpu_memory_utilization, max_model_len=self.max_model_length,
+                max_num_seqs=self.max_num_seqs, enable_sleep_mode=self.enable_sleep_mode, model_impl=self.model_impl,
+                distributed_executor_backend="external_launcher", seed=self.accelerator.process_index,
+                max_num_batched_tokens=4096, logprobs_mode="processed_logprobs",
+                dtype=str(dtype).removeprefix("torch.") if isinstance(dtype, torch.dtype) else "auto",
+                trust_remote_code=self.trust_remote_code)
+            if self.enable_sleep_mode:
+                self.llm.sleep(level=2)
+            self._llm_weights_sleeping = self.enable_sleep_mode
             self.accelerator.wait_for_everyone()
 
         def sync_weights(self):
