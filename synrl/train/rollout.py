@@ -25,9 +25,11 @@ the old weights.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -227,6 +229,16 @@ def sync_weights_by_reload(vg, model, accelerator) -> None:
     folder = getattr(vg, "_reload_folder", None)
     if folder is None:
         folder = vg._reload_folder = Path(tempfile.mkdtemp(prefix="synrl-vllm-weights-"))
+        atexit.register(shutil.rmtree, folder, True)
+        # The engine reads its config and processor from the folder it last reloaded from.
+        source = Path(str(getattr(model, "name_or_path", "")))
+        if source.is_dir():
+            for path in source.iterdir():
+                if path.is_file() and not path.name.startswith("model") and path.suffix != ".safetensors":
+                    shutil.copy2(path, folder)
+        else:
+            model.config.save_pretrained(folder)
+            vg.processing_class.save_pretrained(folder)
     save_file(tensors, str(folder / "model.safetensors"))
     client = vg.vllm_client
     client._post(f"{client.base_url}/collective_rpc",
