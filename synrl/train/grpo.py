@@ -205,10 +205,14 @@ def _make_trainer_class():
             video_token = self.model.config.video_token_id
             with profiling_context(self, "vLLM.generate"):
                 if self.vllm_generation.mode == "colocate":
-                    return vr.generate_colocate(self.vllm_generation, prompt_ids, clips, processor_kwargs,
-                                                video_token)
-                return vr.generate_server(self.vllm_generation, self.accelerator, prompt_ids, clips,
-                                          processor_kwargs, num_generations, video_token)
+                    completions, logprobs = vr.generate_colocate(self.vllm_generation, prompt_ids, clips,
+                                                                 processor_kwargs, video_token)
+                else:
+                    completions, logprobs = vr.generate_server(self.vllm_generation, self.accelerator, prompt_ids,
+                                                               clips, processor_kwargs, num_generations, video_token)
+            # vLLM clamps logit biases to -100, which a peaked model can overcome: a sampled
+            # vision placeholder would break the loss pass, so the completion stops before it.
+            return vr.cut_at_tokens(completions, logprobs, {video_token, self.model.config.image_token_id})
 
         def _tokenize_prompts(self, prompts: list):
             if not _has_video(prompts[0]):

@@ -49,6 +49,17 @@ def collapse_video_tokens(ids: Sequence[int], video_token_id: int) -> list[int]:
     return [t for i, t in enumerate(ids) if not (t == video_token_id and i > 0 and ids[i - 1] == video_token_id)]
 
 
+def cut_at_tokens(completions: list[list[int]], logprobs: list[list[float]] | None, stop: set[int]):
+    """Each completion (and its log-probs) truncated before its first token in ``stop``."""
+    cut_ids, cut_lps = [], [] if logprobs is not None else None
+    for i, ids in enumerate(completions):
+        end = next((j for j, t in enumerate(ids) if t in stop), len(ids))
+        cut_ids.append(list(ids[:end]))
+        if cut_lps is not None:
+            cut_lps.append(list(logprobs[i][:end]))
+    return cut_ids, cut_lps
+
+
 def video_metadata(clip: Clip) -> dict[str, Any]:
     """The timing vLLM passes to the HF processor (Qwen2.5-VL's timestamps come from it)."""
     return {"fps": float(clip.fps), "duration": clip.total_frames / clip.fps if clip.fps else None,
