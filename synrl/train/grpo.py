@@ -73,18 +73,60 @@ def _make_trainer_class():
         """GRPOTrainer whose old/ref/loss forward passes see the video; optional T-GRPO."""
 
         def __init__(self, *args, video: VideoOptions | None = None, tgrpo: TGRPOOptions | None = None,
-                     bad_videos: BadVideoLog | None = None, **kwargs):
+                     bad_videos: BadVideoLog | None = None, vllm_weight_sync: str = "auto", **kwargs):
             self.video_opts = video or VideoOptions()
             self.tgrpo = tgrpo if tgrpo is not None and tgrpo.enabled else None
             self.bad_videos = bad_videos or BadVideoLog()
             self._video_ctx: list[dict[str, Any]] | None = None
             self._clip_cache: OrderedDict[str, Clip] = OrderedDict()
             self._tgrpo_shuffled: dict[str, list[float]] = {}
-            super().__init__(*args, **kwargs)
+            self._rollout_clips: tuple[list[list[Clip]], list[dict[str, Any]]] | None = None
+            self.vllm_weight_sync = vllm_weight_sync
+            targs = kwargs.get("args")
+            want_vllm = bool(targs is not None and targs.use_vllm)
+            if want_vllm:
+                # TRL would build its own VLLMGeneration (NCCL-only weight sync in server
+                # mode); the video-aware one is built below with the same settings.
+                targs.use_vllm = False
+            try:
+                super().__init__(*args, **kwargs)
+            finally:
+                if want_vllm:
+                    targs.use_vllm = True
+            if want_vllm:
+                self._init_video_vllm(targs)
             self._suppress_vision_tokens()
             for func in self.reward_funcs:
                 if isinstance(func, TemporalBonusReward):
                     func.trainer = self
+
+        def _init_video_vllm(self, args) -> None:
+            from synrl.train.rollout import generation_class
+
+            self.use_vllm = True
+            self._last_loaded_step = -1  # TRL's tag: weights are pushed once per optimizer step
+            self.vllm_generation = generation_class()(
+                model=self.model, accelerator=self.accelerator, processing_class=self.processing_class,
+                weight_sync=self.vllm_weight_sync, mode=args.vllm_mode,
+                structured_outputs_regex=args.vllm_structured_outputs_regex,
+                server_base_url=args.vllm_server_base_url, server_host=args.vllm_server_host,
+                server_port=args.vllm_server_port, group_port=args.vllm_group_port,
+                server_timeout=args.vllm_server_timeout, tensor_parallel_size=args.vllm_tensor_parallel_size,
+                gpu_memory_utilization=args.vllm_gpu_memory_utilization, max_model_length=args.vllm_max_model_length,
+                max_num_seqs=args.per_device_train_batch_size * args.vllm_tensor_parallel_size
+                * args.steps_per_generation,
+                enable_sleep_mode=args.vllm_enable_sleep_mode, model_impl=args.vllm_model_impl,
+                trust_remote_code=args.trust_remote_code, repetition_penalty=self.repetition_penalty,
+                temperature=self.temperature, top_p=self.top_p, top_k=self.top_k, min_p=self.min_p,
+                max_completion_length=self.max_completion_length, logprobs=0,
+                generation_kwargs=dict(args.generation_kwargs or {}))
+            # The vision placeholders cannot be sampled (see _suppress_vision_tokens).
+            bias = dict(self.vllm_generation.generation_kwargs.get("logit_bias") or {})
+            for token in (getattr(self.model.config, "image_token_id", None),
+                          getattr(self.model.config, "video_token_id", None)):
+                if token is not None:
+                    bias[int(token)] = -100.0
+            self.vllm_generation.generation_kwargs["logit_bias"] = bias
 
         def _suppress_vision_tokens(self) -> None:
             # TRL suppresses only the image token. A sampled video token would make the loss
@@ -135,7 +177,42 @@ def _make_trainer_class():
             if mm_types:
                 fields["mm_token_type_ids"] = mm_types  # TRL left-pads list-of-list fields for generate
             self._video_ctx = per_sample
+            if self.use_vllm:
+                from synrl.train.rollout import mm_processor_kwargs
+
+                self._rollout_clips = (list(clips), [mm_processor_kwargs(proc, c, self.video_opts) if c else {}
+                                                     for c in clips])
             return prompt_ids, None, fields
+
+        def _generate_single_turn(self, prompt_ids, images, multimodal_fields, num_generations,
+                                  has_tool_images=False):
+            """vLLM with the frames each prompt was tokenized with; TRL's own path otherwise."""
+            rollout, self._rollout_clips = self._rollout_clips, None
+            if not self.use_vllm or rollout is None:
+                return super()._generate_single_turn(prompt_ids, images, multimodal_fields, num_generations,
+                                                     has_tool_images)
+            from trl.extras.profiling import profiling_context
+
+            from synrl.train import rollout as vr
+
+            clips, processor_kwargs = rollout
+            if len(clips) != len(prompt_ids):
+                raise RuntimeError(f"{len(clips)} clip lists for {len(prompt_ids)} prompts")
+            if self.state.global_step != self._last_loaded_step:
+                with profiling_context(self, "sync_weights"):
+                    self.vllm_generation.sync_weights()
+                self._last_loaded_step = self.state.global_step
+            video_token = self.model.config.video_token_id
+            with profiling_context(self, "vLLM.generate"):
+                if self.vllm_generation.mode == "colocate":
+                    completions, logprobs = vr.generate_colocate(self.vllm_generation, prompt_ids, clips,
+                                                                 processor_kwargs, video_token)
+                else:
+                    completions, logprobs = vr.generate_server(self.vllm_generation, self.accelerator, prompt_ids,
+                                                               clips, processor_kwargs, num_generations, video_token)
+            # vLLM clamps logit biases to -100, which a peaked model can overcome: a sampled
+            # vision placeholder would break the loss pass, so the completion stops before it.
+            return vr.cut_at_tokens(completions, logprobs, {video_token, self.model.config.image_token_id})
 
         def _tokenize_prompts(self, prompts: list):
             if not _has_video(prompts[0]):
@@ -450,6 +527,12 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
         loss_type=g.loss_type,
         scale_rewards=g.scale_rewards,
         max_completion_length=g.max_completion_length,
+        use_vllm=g.use_vllm,
+        vllm_mode=g.vllm_mode,
+        vllm_server_base_url=g.vllm_server_base_url,
+        vllm_server_timeout=g.vllm_server_timeout,
+        vllm_gpu_memory_utilization=g.vllm_gpu_memory_utilization,
+        vllm_max_model_length=g.vllm_max_model_length,
         reward_weights=weights,
         log_completions=g.log_completions,
         num_completions_to_print=g.num_completions_to_print,
@@ -466,7 +549,7 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
     kwargs: dict[str, Any] = {}
     if issubclass(cls, _make_trainer_class()):
         kwargs = {"video": video_options(cfg.video), "tgrpo": g.tgrpo,
-                  "bad_videos": BadVideoLog(cfg.video.max_bad_video_fraction)}
+                  "bad_videos": BadVideoLog(cfg.video.max_bad_video_fraction), "vllm_weight_sync": g.vllm_weight_sync}
     return cls(model=model, reward_funcs=funcs, args=args, train_dataset=dataset, eval_dataset=eval_dataset,
                processing_class=processor, **kwargs)
 

@@ -81,7 +81,15 @@ def _train_tokenizer(vocab_size: int = 400):
     return fast
 
 
-def _config(family: str, tok):
+def _mrope_section(head_dim: int) -> list[int]:
+    """(time, height, width) split of the ``head_dim / 2`` rotary frequencies, in Qwen's 2:3:3 ratio."""
+    if head_dim % 16:
+        raise ValueError(f"head_dim must be a multiple of 16, got {head_dim}")
+    t = head_dim // 8
+    return [t, (head_dim // 2 - t) // 2, (head_dim // 2 - t) // 2]
+
+
+def _config(family: str, tok, head_dim: int = 16):
     ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
     vocab = len(tok)
     common_ids = dict(
@@ -90,21 +98,24 @@ def _config(family: str, tok):
         vision_start_token_id=ids["<|vision_start|>"],
         vision_end_token_id=ids["<|vision_end|>"],
     )
+    if head_dim > 64:
+        raise ValueError(f"head_dim must be at most the hidden size 64, got {head_dim}")
+    heads = 64 // head_dim
     text = dict(
         vocab_size=vocab,
         hidden_size=64,
         intermediate_size=128,
         num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=heads,
+        num_key_value_heads=max(1, heads // 2),
         max_position_embeddings=4096,
         eos_token_id=ids["<|im_end|>"],
         pad_token_id=ids["<|endoftext|>"],
         bos_token_id=None,
         tie_word_embeddings=True,
     )
-    # head_dim 16 -> 8 rotary frequencies, split over (time, height, width).
-    mrope = {"rope_type": "default", "mrope_section": [2, 3, 3], "rope_theta": 10000.0}
+    # head_dim 16 -> 8 rotary frequencies, split over (time, height, width) as [2, 3, 3].
+    mrope = {"rope_type": "default", "mrope_section": _mrope_section(head_dim), "rope_theta": 10000.0}
     if family == "qwen2_vl":
         from transformers import Qwen2VLConfig
 
@@ -123,8 +134,9 @@ def _config(family: str, tok):
     if family == "qwen3_vl":
         from transformers import Qwen3VLConfig
 
-        text3 = {**text, "head_dim": 16,
-                 "rope_parameters": {"rope_type": "default", "mrope_section": [2, 3, 3], "rope_theta": 10000.0,
+        text3 = {**text, "head_dim": head_dim,
+                 "rope_parameters": {"rope_type": "default", "mrope_section": _mrope_section(head_dim),
+                                     "rope_theta": 10000.0,
                                      "mrope_interleaved": True}}
         vision = dict(depth=2, hidden_size=32, intermediate_size=64, num_heads=2, out_hidden_size=64,
                       patch_size=16, spatial_merge_size=2, temporal_patch_size=2, num_position_embeddings=64,
@@ -160,10 +172,13 @@ def _processor(family: str, tok):
     return cls(image_processor=image, tokenizer=tok, video_processor=video, chat_template=CHAT_TEMPLATE)
 
 
-def build_tiny_model(family: str, out: str | Path, seed: int = 0) -> Path:
+def build_tiny_model(family: str, out: str | Path, seed: int = 0, head_dim: int = 16) -> Path:
     """Build the tiny ``family`` model + processor and ``save_pretrained`` them into ``out``.
 
-    Idempotent: a folder that already holds a finished build (``tiny.json``) is reused.
+    ``head_dim``: the language model's attention head size (the hidden size stays 64, so
+    32 means 2 heads). vLLM's CPU attention backend needs at least 32; 16 keeps the
+    transformers-only tests fastest. Idempotent: a folder that already holds a finished
+    build (``tiny.json``) with the same settings is reused.
     """
     import torch
     from transformers import AutoModelForImageTextToText
@@ -171,10 +186,15 @@ def build_tiny_model(family: str, out: str | Path, seed: int = 0) -> Path:
     out = Path(out)
     marker = out / "tiny.json"
     if marker.exists():
+        built = json.loads(marker.read_text())
+        wanted = {"family": family, "seed": seed, "head_dim": head_dim}
+        found = {"head_dim": 16, **{k: built.get(k) for k in ("family", "seed", "head_dim") if k in built}}
+        if found != wanted:
+            raise ValueError(f"{out} holds a tiny model built with {found}, not {wanted}")
         return out
     torch.manual_seed(seed)
     tok = _train_tokenizer()
-    config = _config(family, tok)
+    config = _config(family, tok, head_dim)
     model = AutoModelForImageTextToText.from_config(config)
     model.generation_config.eos_token_id = config.text_config.eos_token_id
     model.generation_config.pad_token_id = config.text_config.pad_token_id
@@ -183,5 +203,5 @@ def build_tiny_model(family: str, out: str | Path, seed: int = 0) -> Path:
     model.save_pretrained(out)
     processor.save_pretrained(out)
     n_params = sum(p.numel() for p in model.parameters())
-    marker.write_text(json.dumps({"family": family, "parameters": n_params, "seed": seed}))
+    marker.write_text(json.dumps({"family": family, "parameters": n_params, "seed": seed, "head_dim": head_dim}))
     return out
