@@ -33,6 +33,18 @@ from synrl.generate import generate
 from synrl.stream import iter_stream, parse_stream_spec
 
 
+def _own_ports() -> list[str]:
+    """Ports of its own for the second node on this machine: both would otherwise take the
+    default agent ports (52365, ...) and the second raylet dies on "Address already in use"."""
+    ports = []
+    for _ in range(4):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(str(s.getsockname()[1]))
+    return ["--dashboard-agent-listen-port", ports[0], "--dashboard-agent-grpc-port", ports[1],
+            "--metrics-export-port", ports[2], "--runtime-env-agent-port", ports[3]]
+
+
 def cpu_seconds() -> float:
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
@@ -59,10 +71,15 @@ def ray_cluster(temp: str) -> tuple[str, list[subprocess.Popen]]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     status = [sys.executable, "-m", "ray.scripts.scripts", "status", "--address", address]
     while subprocess.run(status, capture_output=True).returncode != 0:
+        if nodes[0].poll() is not None:
+            raise SystemExit(f"the Ray head exited ({nodes[0].returncode}); see {temp}")
         time.sleep(1)
-    nodes.append(subprocess.Popen(cli + ["--address", address], env=env, start_new_session=True,
+    nodes.append(subprocess.Popen(cli + ["--address", address, *_own_ports()], env=env, start_new_session=True,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     while subprocess.run(status, capture_output=True, text=True).stdout.count(" node_") < 2:
+        if any(node.poll() is not None for node in nodes):
+            stop(nodes)
+            raise SystemExit(f"a Ray node exited; see {temp}")
         time.sleep(1)
     return address, nodes
 

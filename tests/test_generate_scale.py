@@ -29,6 +29,18 @@ SMALL = ["--tasks", "direction,rotation", "--width", "64", "--height", "64", "--
          "--previews", "0", "--no-cot"]
 
 
+def _own_ports() -> list[str]:
+    """Ports of its own for the second node on this machine: both would otherwise take the
+    default agent ports (52365, ...) and the second raylet dies on "Address already in use"."""
+    ports = []
+    for _ in range(4):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(str(s.getsockname()[1]))
+    return ["--dashboard-agent-listen-port", ports[0], "--dashboard-agent-grpc-port", ports[1],
+            "--metrics-export-port", ports[2], "--runtime-env-agent-port", ports[3]]
+
+
 def config(out: Path, per_task: int = 4, **kw) -> GenerateConfig:
     return GenerateConfig(tasks=["direction", "rotation"], per_task=per_task, out=out,
                           video=VideoOptions(width=64, height=64, fps=4), **kw)
@@ -205,7 +217,7 @@ def ray_cluster():
                 break
             assert time.time() < deadline and nodes[0].poll() is None, "the Ray head did not start"
             time.sleep(1)
-        nodes.append(subprocess.Popen(ray_cli + ["--address", address], env=env, start_new_session=True,
+        nodes.append(subprocess.Popen(ray_cli + ["--address", address, *_own_ports()], env=env, start_new_session=True,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         deadline = time.time() + 240
         while True:
