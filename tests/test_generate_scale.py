@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -239,6 +240,7 @@ def ray_cluster():
             # `ray start` forks its daemons into the group it leads: none may outlive it.
             _kill_group(node.pid, signal.SIGKILL)
             node.wait()
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def _kill_group(pgid: int, sig: int) -> None:
