@@ -16,7 +16,7 @@ _pip_install() {  # venv constraints args...
 
 # The main suite: the package with every extra its tests use.
 main_env() {
-    _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 -e '.[dev,train,eval,hf,browser]'
+    _pip_install "$1" "$2" torch==2.13.0 torchvision==0.28.0 -e '.[dev,train,eval,hf,browser,ray]'
 }
 
 # lmms-eval pins av<16 (the renderer is tested on PyAV 18 in the main env) and imports decord

@@ -146,7 +146,8 @@ def read_parts(folder: Path) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------ durable writes
 
 def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Host and pid: writers on several nodes of a shared folder never share a temp name.
+    return path.with_name(f".{path.name}.{_host()}.{os.getpid()}.tmp")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -173,12 +174,15 @@ def atomic_write_jsonl(path: Path, rows: Iterable[Any]) -> int:
     return len(lines)
 
 
-def remove_temp_files(*folders: Path) -> None:
-    """Delete the temporary files a killed writer left in ``folders``."""
+def remove_temp_files(*folders: Path, names: Iterable[str] | None = None) -> None:
+    """Delete the temporary files a killed writer left in ``folders``; with ``names``, only
+    those of these final file names (a shard clears its own, never another live shard's)."""
+    keep = None if names is None else set(names)
     for folder in folders:
         if Path(folder).is_dir():
             for tmp in Path(folder).glob(".*.tmp"):
-                tmp.unlink(missing_ok=True)
+                if keep is None or tmp.name[1:].split(".")[0] in keep:
+                    tmp.unlink(missing_ok=True)
 
 
 def repair_tail(path: Path) -> int:
@@ -251,3 +255,162 @@ class JsonlAppender:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ------------------------------------------------------------------- writer locks
+
+LOCKS = ".locks"
+#: A lock whose holder runs on another host is stale when its heartbeat (the lock file's
+#: mtime, touched every HEARTBEAT_SECONDS) is older than this; overridable for clusters whose
+#: shared file systems cache attributes for long.
+STALE_AFTER_SECONDS = float(os.environ.get("SYNRL_LOCK_STALE_SECONDS", "300"))
+HEARTBEAT_SECONDS = 30.0
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _process_start(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (field 22 of /proc/PID/stat), which tells a live
+    holder from a new process that was given a dead holder's pid; None where there is no
+    /proc."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def _alive(pid: int, start: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        pass
+    return start is None or _process_start(pid) in (None, start)
+
+
+class WriterLock:
+    """One writer per *share* of a dataset folder.
+
+    ``OUT/.locks/<name>.lock`` is created with ``O_EXCL`` (atomic on local disks and on NFS
+    v3+). Shards lock their own name (``shard-3-of-8``) and so run side by side while a
+    second copy of the same shard is refused; a whole-folder run locks ``all`` and is refused
+    while any other lock is held, as are shards while ``all`` is held. Both sides create
+    their lock first and look for the other second, so two racing writers never both go on.
+
+    A lock is stale, and taken over, when its holder is gone: on the same host when its pid
+    is not alive (or was reused by another process); from another host when its heartbeat
+    has not moved for ``SYNRL_LOCK_STALE_SECONDS`` (default 300 s). A background thread
+    touches the lock every 30 s while it is held.
+    """
+
+    def __init__(self, folder: Path, name: str):
+        self.folder = Path(folder)
+        self.name = name
+        self.path = self.folder / LOCKS / f"{name}.lock"
+        self._stop = None
+        self._thread = None
+
+    # -- reading other locks
+    def _holder(self, path: Path) -> dict[str, Any] | None:
+        """The holder of ``path`` if it is live, else None (and a stale lock is removed)."""
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+            age = _time() - path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+            # A lock caught between create and write: its writer is seconds old.
+            try:
+                if _time() - path.stat().st_mtime < STALE_AFTER_SECONDS:
+                    return {"host": "?", "pid": "?", "started": "just now"}
+            except FileNotFoundError:
+                return None
+            info, age = {}, STALE_AFTER_SECONDS + 1
+        if info.get("host") == _host():
+            live = _alive(int(info.get("pid", -1)), info.get("pid_start"))
+        else:
+            live = age < STALE_AFTER_SECONDS
+        if live:
+            return info
+        path.unlink(missing_ok=True)
+        return None
+
+    def _conflicts(self) -> list[tuple[Path, dict[str, Any]]]:
+        found = []
+        for path in sorted((self.folder / LOCKS).glob("*.lock")):
+            if path == self.path:
+                continue
+            if self.name == "all" or path.stem == "all":
+                holder = self._holder(path)
+                if holder is not None:
+                    found.append((path, holder))
+        return found
+
+    def _refuse(self, path: Path, holder: dict[str, Any]) -> DatasetError:
+        what = "the whole folder" if path.stem == "all" else path.stem
+        return DatasetError(
+            f"{self.folder} is being written ({what}) by pid {holder.get('pid')} on "
+            f"{holder.get('host')} since {holder.get('started')}; wait for it, or delete "
+            f"{path} if that process is gone")
+
+    # -- taking and releasing
+    def acquire(self) -> "WriterLock":
+        import datetime
+        import threading
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        info = {"host": _host(), "pid": os.getpid(), "pid_start": _process_start(os.getpid()),
+                "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                "name": self.name}
+        for _ in range(3):  # a stale lock removed by _holder lets the next try create it
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                holder = self._holder(self.path)
+                if holder is not None:
+                    raise self._refuse(self.path, holder) from None
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(info, fh)
+            break
+        else:
+            raise DatasetError(f"cannot take {self.path}: it keeps reappearing")
+        conflicts = self._conflicts()
+        if conflicts:
+            self.path.unlink(missing_ok=True)
+            raise self._refuse(*conflicts[0])
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True, name="synrl-lock")
+        self._thread.start()
+        return self
+
+    def _beat(self) -> None:
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                os.utime(self.path)
+            except OSError:
+                return
+
+    def release(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self._stop = None
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> "WriterLock":
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _time() -> float:
+    import time
+
+    return time.time()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,9 +21,10 @@ import numpy as np
 
 from synrl import __version__
 from synrl.config import GenerateConfig, VideoOptions
-from synrl.dataset import (MANIFEST, PARTS, VIDEOS, DatasetError, read_dataset_json, read_manifest, read_parts,
-                           relative_video_path, remove_temp_files, video_path, write_dataset_json,
-                           write_manifest, write_part)
+from synrl.dataset import (DATASET_JSON, MANIFEST, PARTS, VIDEOS, DatasetError, WriterLock,
+                           read_dataset_json, read_manifest, read_parts, relative_video_path,
+                           remove_temp_files, video_path, write_dataset_json, write_manifest,
+                           write_part)
 from synrl.record import build_record, sample_id, sample_seed
 from synrl.render.frames import render_frames
 from synrl.render.shapes import parse_color
@@ -30,7 +32,7 @@ from synrl.render.video import EncoderSettings, VideoWriter
 from synrl.suite import get_task
 from synrl.suite.base import Question, Simulation, Task, TaskError, VideoSpec
 
-__all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "write_video"]
+__all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "parse_shard", "write_video"]
 
 
 def video_spec(options: VideoOptions) -> VideoSpec:
@@ -196,20 +198,103 @@ def requests_for(config: GenerateConfig) -> list[SampleRequest]:
     ]
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"i/n"`` (0 <= i < n) as ``(i, n)``; a one-line error otherwise."""
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise DatasetError(f"--shard {text!r}: use I/N, e.g. 3/8 (I counts from 0)") from None
+    if count < 1 or not 0 <= index < count:
+        raise DatasetError(f"--shard {text!r}: I must be in 0..N-1 and N at least 1")
+    return index, count
+
+
+def shard_requests(requests: list[SampleRequest], shard: tuple[int, int] | None) -> list[SampleRequest]:
+    """Shard ``i/n``'s share: every n-th request from the i-th (tasks interleave, so each
+    shard gets about the same mix and cost)."""
+    if shard is None:
+        return requests
+    index, count = shard
+    return requests[index::count]
+
+
+def _ray_generate_one(request: SampleRequest, out: str) -> str:
+    """A Ray task: raises on failure so that Ray retries it (``retry_exceptions``)."""
+    rid, error = generate_one(request, Path(out))
+    if error is not None:
+        raise RuntimeError(error)
+    return rid
+
+
+def _run_ray(todo: list[SampleRequest], out: Path, address: str,
+             account: Callable[[tuple[str, str | None]], None], retries: int = 3) -> None:
+    """Every sample as one Ray task on the cluster at ``address`` ("local" starts one in this
+    process). The folder must be shared by every node and synrl installed on each."""
+    try:
+        import ray
+    except ImportError:
+        raise DatasetError("--ray needs Ray: pip install 'synrl[ray]'") from None
+    from synrl.suite.registry import TASK_PATH_ENV
+
+    started = not ray.is_initialized()
+    if started:
+        env = {TASK_PATH_ENV: os.environ[TASK_PATH_ENV]} if os.environ.get(TASK_PATH_ENV) else {}
+        with warnings.catch_warnings():  # a FutureWarning about GPU env vars, moot for CPU tasks
+            warnings.simplefilter("ignore", FutureWarning)
+            ray.init(address=None if address == "local" else address, log_to_driver=False,
+                     logging_level="WARNING", runtime_env={"env_vars": env} if env else None)
+    try:
+        remote = ray.remote(num_cpus=1, max_retries=retries, retry_exceptions=True)(_ray_generate_one)
+        pending = {remote.remote(request, str(out)): request.id for request in todo}
+        while pending:
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                rid = pending.pop(ref)
+                try:
+                    ray.get(ref)
+                    account((rid, None))
+                except Exception as exc:  # after the retries: reported like a local failure
+                    cause = getattr(exc, "cause", None) or exc
+                    account((rid, str(cause).strip().splitlines()[-1]))
+    finally:
+        if started:
+            ray.shutdown()
+
+
 def generate(config: GenerateConfig,
-             on_progress: Callable[[int, int], None] | None = None) -> GenerateResult:
-    """Generate (or complete) the dataset described by `config`."""
+             on_progress: Callable[[int, int], None] | None = None, *,
+             shard: tuple[int, int] | None = None, ray: str | None = None) -> GenerateResult:
+    """Generate (or complete) the dataset described by `config`.
+
+    ``shard=(i, n)`` writes only shard i's samples (videos and parts, no manifest): n shards
+    run concurrently on one shared folder, and a final run without ``shard`` assembles the
+    manifest (generating anything still missing). ``ray`` schedules the samples as Ray tasks
+    on the cluster at that address. Either way the bytes are those of a local run.
+    """
     out = config.out
     _check_writable(out)
     _check_identity(out, config)
-    remove_temp_files(out, out / VIDEOS, out / PARTS)
+    name = "all" if shard is None else f"shard-{shard[0]}-of-{shard[1]}"
+    with WriterLock(out, name):
+        return _generate_locked(config, on_progress, shard, ray)
+
+
+def _generate_locked(config: GenerateConfig, on_progress, shard, ray) -> GenerateResult:
+    out = config.out
+    requests = requests_for(config)
+    mine = shard_requests(requests, shard)
+    if shard is None:
+        remove_temp_files(out, out / VIDEOS, out / PARTS)
+    else:  # other shards are writing here: clear only what this shard left
+        remove_temp_files(out / VIDEOS, out / PARTS, names=[r.id for r in mine])
     (out / VIDEOS).mkdir(exist_ok=True)
     (out / PARTS).mkdir(exist_ok=True)
     done = _existing_records(out)
-    _write_dataset_json(out, config, {}, complete=False)
+    if shard is None or not (out / DATASET_JSON).exists():
+        _write_dataset_json(out, config, {}, complete=False)
 
-    todo = [r for r in requests_for(config) if r.id not in done]
-    result = GenerateResult(out, skipped=len(requests_for(config)) - len(todo))
+    todo = [r for r in mine if r.id not in done]
+    result = GenerateResult(out, skipped=len(mine) - len(todo))
     total = len(todo)
     if on_progress:
         on_progress(0, total)
@@ -226,7 +311,9 @@ def generate(config: GenerateConfig,
         if on_progress:
             on_progress(finished, total)
 
-    if config.workers == 1 or total <= 1:
+    if ray is not None and todo:
+        _run_ray(todo, out, ray, account)
+    elif config.workers == 1 or total <= 1:
         for request in todo:
             account(generate_one(request, out))
     else:
@@ -234,5 +321,10 @@ def generate(config: GenerateConfig,
             futures = [pool.submit(generate_one, request, out) for request in todo]
             for future in as_completed(futures):
                 account(future.result())
-    result.counts = finalize(out, config, complete=not result.failed)
+    if shard is None:
+        result.counts = finalize(out, config, complete=not result.failed)
+    else:
+        for request in mine:
+            if request.id not in result.failed:
+                result.counts[request.task_id] = result.counts.get(request.task_id, 0) + 1
     return result

@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                     "synrl.qa"]),
     ("render", ["synrl.render", "synrl.render.*"]),
     ("tasks", ["synrl.suite", "synrl.suite.*", "synrl.record", "synrl.config"]),
-    ("pipeline", ["synrl.generate", "synrl.validate", "synrl.preview", "synrl.stats"]),
+    ("pipeline", ["synrl.generate", "synrl.validate", "synrl.preview", "synrl.stats", "synrl.stream"]),
     ("checks", ["synrl.audit", "synrl.audit.*", "synrl.suite.*.audit", "synrl.cot", "synrl.cot.*",
                 "synrl.suite.*.cot", "synrl.llm", "synrl.llm.*", "synrl.rewards", "synrl.rewards.*"]),
     ("consumers", ["synrl.export", "synrl.export.*", "synrl.train", "synrl.train.*", "synrl.eval",

@@ -92,11 +92,15 @@ def generate_command(
     previews: int = typer.Option(1, help="contact sheets per task written to OUT/previews"),
     cot: bool = typer.Option(True, help="write grounded chain-of-thought to OUT/cot.jsonl"),
     option: list[str] = typer.Option([], "--option", help="task option NAME=VALUE (repeatable)"),
+    shard: Optional[str] = typer.Option(None, help="I/N: write only shard I of N (0-based) into a "
+                                        "shared OUT; a final run without --shard assembles it"),
+    ray: Optional[str] = typer.Option(None, help="run the samples as Ray tasks on the cluster at "
+                                      "ADDRESS ('auto', host:port, or 'local' to start one)"),
 ) -> None:
     """Generate (or resume) a dataset: MP4s, manifest.jsonl and dataset.json."""
     from synrl.config import GenerateConfig, VideoOptions
     from synrl.dataset import DatasetError
-    from synrl.generate import generate
+    from synrl.generate import generate, parse_shard
     from synrl.suite import task_ids
     from synrl.suite.base import TaskError
 
@@ -114,13 +118,14 @@ def generate_command(
     except TaskError as exc:
         _fail(str(exc))
     try:
+        shard_spec = parse_shard(shard) if shard is not None else None
         with _progress() as progress:
-            bar = progress.add_task("generating", total=None)
+            bar = progress.add_task("generating" if shard is None else f"shard {shard}", total=None)
 
             def on_progress(done: int, total: int) -> None:
                 progress.update(bar, completed=done, total=total)
 
-            result = generate(config, on_progress)
+            result = generate(config, on_progress, shard=shard_spec, ray=ray)
     except DatasetError as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
@@ -131,6 +136,10 @@ def generate_command(
         for sample, error in list(result.failed.items())[:10]:
             errors.print(f"  {sample}: {error}", highlight=False)
         _fail(f"{len(result.failed)} samples failed; rerun the same command to retry them", 1)
+    if shard_spec is not None:
+        console.print(f"shard {shard} done; when every shard is, run the same command without "
+                      "--shard to write the manifest")
+        return
     if cot:
         _write_cot(out)
     if previews > 0:

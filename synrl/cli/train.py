@@ -86,6 +86,9 @@ def register(app: typer.Typer) -> None:
             "model.name_or_path": model, "data": data, "train.output_dir": output_dir,
             "train.max_steps": max_steps, "train.resume_from_checkpoint": resume,
             "grpo.tgrpo.enabled": tgrpo})
+        if cfg.data.startswith("stream:") and cfg.train.max_steps <= 0:
+            typer.echo("error: a stream never ends: set train.max_steps (--max-steps)", err=True)
+            raise typer.Exit(2)
         from synrl.train.grpo import run_grpo
 
         _report(run_grpo(cfg))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +34,9 @@ class VideoWriter:
     def __init__(self, path: str | os.PathLike, width: int, height: int, fps: int,
                  settings: EncoderSettings = EncoderSettings()):
         self.path = Path(path)
-        self.tmp_path = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        # Host and pid: writers on several nodes of a shared folder never share a temp name.
+        self.tmp_path = self.path.with_name(
+            f".{self.path.name}.{socket.gethostname()}.{os.getpid()}.tmp")
         self._container = av.open(str(self.tmp_path), mode="w", format="mp4")
         stream = self._container.add_stream(settings.codec, rate=Fraction(fps, 1))
         stream.width, stream.height = width, height

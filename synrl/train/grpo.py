@@ -464,14 +464,32 @@ class GroupLengthReward:
                 for u, a, t in zip(uid, accuracy, tokens, strict=True)]
 
 
-def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str] | None = None):
-    """Prompts (``synrl.qa``) and ground truth from a generated dataset's manifest."""
-    from datasets import Dataset
-
-    from synrl.dataset import manifest_path, read_manifest
+def grpo_row(r: dict[str, Any], video: str) -> dict[str, Any]:
+    """One GRPO row: prompt (``synrl.qa``), id, task and ground truth of record ``r``."""
     from synrl.qa import SYSTEM_PROMPT, chat_messages, user_prompt
     from synrl.rewards.ground_truth import GROUND_TRUTH_KEYS
 
+    return {
+        "prompt": chat_messages(user_prompt(r), [{"type": "video", "video": video}],
+                                system=SYSTEM_PROMPT),
+        "uid": r["id"],
+        "task": r["task"],
+        # One JSON column: Arrow cannot hold answers whose type changes by row.
+        "ground_truth": json.dumps({k: r[k] for k in GROUND_TRUTH_KEYS if k in r}),
+    }
+
+
+def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str] | None = None,
+                 per_step: int = 1):
+    """Prompts and ground truth from a generated dataset's manifest, or an endless
+    ``datasets.IterableDataset`` for ``stream:...`` (:mod:`synrl.train.stream`)."""
+    from datasets import Dataset
+
+    from synrl.dataset import manifest_path, read_manifest
+    from synrl.train.stream import is_stream, stream_dataset, stream_spec
+
+    if is_stream(data):
+        return stream_dataset(stream_spec(str(data), per_step), grpo_row)
     path = Path(data)
     manifest = manifest_path(path) if path.is_dir() else path
     root = manifest.parent.resolve()
@@ -481,15 +499,7 @@ def grpo_dataset(data: str | Path, split: str | None = "train", tasks: list[str]
             continue
         if tasks and r["task"] not in tasks:
             continue
-        video = str(root / r["video"]["path"])
-        rows.append({
-            "prompt": chat_messages(user_prompt(r), [{"type": "video", "video": video}],
-                                    system=SYSTEM_PROMPT),
-            "uid": r["id"],
-            "task": r["task"],
-            # One JSON column: Arrow cannot hold answers whose type changes by row.
-            "ground_truth": json.dumps({k: r[k] for k in GROUND_TRUTH_KEYS if k in r}),
-        })
+        rows.append(grpo_row(r, str(root / r["video"]["path"])))
     if not rows:
         raise ValueError(f"{manifest}: no records (split={split}, tasks={tasks})")
     return Dataset.from_list(rows)
@@ -539,7 +549,14 @@ def build_grpo_trainer(cfg: GRPORunConfig, trainer_cls=None, model=None, process
         **({"eval_strategy": "steps", "eval_steps": cfg.eval_steps,
             "per_device_eval_batch_size": cfg.train.per_device_train_batch_size} if cfg.eval_steps else {}),
     )
-    dataset = grpo_dataset(cfg.data, cfg.split, cfg.tasks)
+    from synrl.train.stream import is_stream
+
+    if is_stream(cfg.data):
+        if cfg.train.max_steps <= 0:
+            raise ValueError("a stream never ends: set train.max_steps (--max-steps)")
+        args.shuffle_dataset = False  # a buffered shuffle would render 1000 samples before step 1
+    per_step = cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps // g.num_generations
+    dataset = grpo_dataset(cfg.data, cfg.split, cfg.tasks, per_step=per_step)
     eval_dataset = None
     if cfg.eval_steps:
         eval_dataset = grpo_dataset(cfg.eval_data or cfg.data, cfg.eval_split, cfg.tasks)
