@@ -64,7 +64,7 @@ def ray_cluster(temp: str) -> tuple[str, list[subprocess.Popen]]:
         port = s.getsockname()[1]
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "OMP_NUM_THREADS": "1"}
     cli = [sys.executable, "-m", "ray.scripts.scripts", "start", "--block", "--num-cpus", "1",
-           "--disable-usage-stats"]
+               "--node-ip-address", "127.0.0.1",           "--disable-usage-stats"]
     address = f"127.0.0.1:{port}"
     nodes = [subprocess.Popen(cli + ["--head", "--port", str(port), "--temp-dir", temp,
                                      "--include-dashboard", "false"], env=env, start_new_session=True,

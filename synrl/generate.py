@@ -241,8 +241,10 @@ def _run_ray(todo: list[SampleRequest], out: Path, address: str,
         env = {TASK_PATH_ENV: os.environ[TASK_PATH_ENV]} if os.environ.get(TASK_PATH_ENV) else {}
         with warnings.catch_warnings():  # a FutureWarning about GPU env vars, moot for CPU tasks
             warnings.simplefilter("ignore", FutureWarning)
+            # A local cluster binds to loopback: it needs no other interface of the machine.
+            local = {"_node_ip_address": "127.0.0.1"} if address == "local" else {}
             ray.init(address=None if address == "local" else address, log_to_driver=False,
-                     logging_level="WARNING", runtime_env={"env_vars": env} if env else None)
+                     logging_level="WARNING", runtime_env={"env_vars": env} if env else None, **local)
     try:
         remote = ray.remote(num_cpus=1, max_retries=retries, retry_exceptions=True)(_ray_generate_one)
         pending = {remote.remote(request, str(out)): request.id for request in todo}

@@ -201,7 +201,7 @@ def ray_cluster():
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "OMP_NUM_THREADS": "1",
            "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")) if p)}
     ray_cli = [sys.executable, "-m", "ray.scripts.scripts", "start", "--block", "--num-cpus", "1",
-               "--disable-usage-stats"]
+               "--node-ip-address", "127.0.0.1", "--disable-usage-stats"]
     nodes = [subprocess.Popen(ray_cli + ["--head", "--port", str(port), "--temp-dir", temp,
                                          "--include-dashboard", "false"],
                               env=env, start_new_session=True, stdout=subprocess.DEVNULL,
@@ -217,15 +217,28 @@ def ray_cluster():
                 break
             assert time.time() < deadline and nodes[0].poll() is None, "the Ray head did not start"
             time.sleep(1)
-        nodes.append(subprocess.Popen(ray_cli + ["--address", address, *_own_ports()], env=env, start_new_session=True,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        deadline = time.time() + 240
+        worker_log = Path(temp) / "worker.log"
+
+        def start_worker() -> subprocess.Popen:
+            return subprocess.Popen(ray_cli + ["--address", address, *_own_ports()], env=env,
+                                    start_new_session=True, stdout=worker_log.open("a"), stderr=subprocess.STDOUT)
+
+        nodes.append(start_worker())
+        # Ray gives a raylet a fixed 30 s to register with the GCS; on a loaded 2-core machine
+        # that can pass and the node exits ("timed out during startup", or its raylet exits):
+        # start it again, up to three times.
+        restarts = 0
+        deadline = time.time() + 300
         while True:
             probe = subprocess.run([sys.executable, "-m", "ray.scripts.scripts", "status",
                                     "--address", address], env=env, capture_output=True, text=True)
             if probe.stdout.count(" node_") >= 2:
                 break
-            assert time.time() < deadline and nodes[1].poll() is None, "the Ray worker did not join"
+            if nodes[1].poll() is not None and restarts < 3:
+                restarts += 1
+                nodes[1] = start_worker()
+            assert time.time() < deadline and nodes[1].poll() is None, \
+                "the Ray worker did not join:\n" + worker_log.read_text()[-3000:]
             time.sleep(1)
         yield address, env
     finally:
