@@ -137,13 +137,17 @@ def compare_command(
     out: Optional[Path] = typer.Option(None, help="also write the table here"),
     report_dir: Optional[Path] = typer.Option(None, help="write compare.html and charts/compare_*.png/svg here"),
 ) -> None:
-    """Side-by-side table of two runs with deltas (B - A)."""
+    """Side-by-side table of two runs with deltas (B - A). Two `eval suite` runs are compared
+    column by column in the paper's table layout."""
     from synrl.eval.compare import compare, load_metrics
 
     names = (a.name or "A", b.name or "B")
     try:
         ma, mb = load_metrics(a), load_metrics(b)
-        table = compare(ma, mb, names)
+        if ma.get("suite") or mb.get("suite"):
+            table = _compare_suites(a, b, ma, mb, names)
+        else:
+            table = compare(ma, mb, names)
     except (FileNotFoundError, KeyError, json.JSONDecodeError) as exc:
         _fail(str(exc))
     if out:
@@ -154,6 +158,19 @@ def compare_command(
         report_dir.mkdir(parents=True, exist_ok=True)
         console.print(f"{write_compare_report(report_dir, ma, mb, names)[-1]}")
     console.print(table, highlight=False, markup=False, soft_wrap=True)
+
+
+def _compare_suites(a: Path, b: Path, ma: dict, mb: dict, names: tuple[str, str]) -> str:
+    """Two suite runs in the paper's layout (from their suite.json)."""
+    from synrl.eval.paper_reference import compare_table
+    from synrl.eval.suite import load_suite
+
+    if not (ma.get("suite") and mb.get("suite")):
+        suite, other = (a, b) if ma.get("suite") else (b, a)
+        raise FileNotFoundError(f"{suite} is an `eval suite` run, {other} is not: compare two suite runs "
+                                "(or two single-benchmark runs)")
+    runs = [load_suite(path if path.is_dir() else path.parent) for path in (a, b)]
+    return compare_table(runs[0], runs[1], names)
 
 
 @eval_app.command("benchmarks")

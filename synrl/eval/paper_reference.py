@@ -110,3 +110,55 @@ def _entry_columns(entry: dict[str, Any], result: dict[str, Any]) -> list[str]:
         if bench.key == entry["key"]:
             return list(bench.columns)
     return list(entry["columns"])
+
+
+def compare_table(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str] = ("A", "B")) -> str:
+    """Two suite runs side by side in the paper's layout: per paper table, a row for A, one for B
+    and one for B - A (points), every column of the suite; a column one run lacks shows its
+    status (``missing`` / ``failed``) and no delta. The paper's rows for the same columns follow,
+    so both runs can be read against them."""
+    from synrl.eval.suite import run_row
+
+    rows = {name: run_row(result) for name, result in zip(names, (a, b))}
+    status = {name: _column_status(result) for name, result in zip(names, (a, b))}
+    columns = [c for c in a["columns"] if c in b["columns"]]
+    only = sorted(set(a["columns"]) ^ set(b["columns"]))
+    lines = [f"# Suite {a['suite']}: {names[0]} = {a['model']}, {names[1]} = {b['model']}", "",
+             f"Scores in %; Δ = {names[1]} - {names[0]} in points. `missing` / `failed`: the run did not give "
+             "the column (see each run's table.md).", ""]
+    if a["suite"] != b["suite"]:
+        lines += [f"Warning: different suites ({a['suite']} vs {b['suite']}).", ""]
+    refs = reference_rows()
+    for title, block in TABLE_BLOCKS:
+        shown = [c for c in block if c in columns]
+        if not shown:
+            continue
+        lines += [f"## {title}", "", "| run | " + " | ".join(shown) + " |", "|" + "---|" * (len(shown) + 1)]
+        for name in names:
+            cells = [f"{100 * v:.1f}" if (v := rows[name].get(c)) is not None else status[name].get(c, "-")
+                     for c in shown]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        deltas = []
+        for c in shown:
+            va, vb = rows[names[0]].get(c), rows[names[1]].get(c)
+            deltas.append(f"**{100 * (vb - va):+.1f}**" if va is not None and vb is not None else "-")
+        lines.append("| Δ | " + " | ".join(deltas) + " |")
+        for ref in refs:
+            values = [ref["values"].get(c) for c in shown]
+            if any(values):
+                lines.append(f"| {ref['label']} (paper) | " + " | ".join(_cell(v[0] if v else None) for v in values)
+                             + " |")
+        lines.append("")
+    if only:
+        lines += [f"Columns in one run only: {', '.join(only)}.", ""]
+    return "\n".join(lines)
+
+
+def _column_status(result: dict[str, Any]) -> dict[str, str]:
+    """Column -> ``missing`` / ``failed`` for the columns of the benchmarks a run did not complete."""
+    status = {}
+    for entry in result["benchmarks"]:
+        if entry["status"] != "ok":
+            for column in _entry_columns(entry, result):
+                status[column] = entry["status"]
+    return status

@@ -61,6 +61,8 @@ class SuiteBenchmark:
     lmms_percent: bool | None = None
     #: a task that reads one annotation file (dataset_path: json): that file, under the folder
     lmms_data_file: str | None = None
+    #: "module:function" replacing the aggregation of ``lmms_metric`` (the task's prompt and scoring stay)
+    lmms_aggregation: str | None = None
     #: environment of the lmms-eval run; "{folder}" is the benchmark's folder
     lmms_env: dict[str, str] = field(default_factory=dict)
     optional: bool = False
@@ -98,14 +100,25 @@ PAPER_SUITE: tuple[SuiteBenchmark, ...] = (
                                 "demonstration_type."),
                    lmms_tasks=("tomato",), lmms_metric="tomato_score", lmms_percent=False),
     SuiteBenchmark("videott", "Video-TT", REASONING, "lmms", "video-tt", ("Video-TT",),
-                   "huggingface.co/datasets/lmms-eval/video-tt", _lmms_layout("video-tt", "lmms-eval/video-tt"),
+                   "huggingface.co/datasets/lmms-eval/video-tt",
+                   _lmms_layout("video-tt", "lmms-eval/video-tt",
+                                " Test split rows: video_id, question, question_prompt (the options), answer (letter), "
+                                "capability (one of the task's 18 categories); videos: "
+                                "Benchmark-AllVideos-LQ/<video_id>.mp4."),
                    lmms_tasks=("videott_single_mc",), lmms_metric="videott_perception_score", lmms_percent=True),
     SuiteBenchmark("mvbench", "MVBench", COMPREHENSIVE, "lmms", "mvbench_video", ("MVBench",),
                    "huggingface.co/datasets/OpenGVLab/MVBench (the 'video' revision lmms-eval reads)",
-                   _lmms_layout("mvbench_video", "OpenGVLab/MVBench"),
+                   _lmms_layout("mvbench_video", "OpenGVLab/MVBench",
+                                " The dataset card names one config per subset (json/<subset>.json, split train; rows: "
+                                "video, question, candidates, answer = the right candidate's text); videos under each "
+                                "subset's folder (star/Charades_segment/, clevrer/video_validation/, ... as in "
+                                "lmms-eval's mvbench/utils.py)."),
                    lmms_tasks=_MVBENCH_TASKS, lmms_metric="mvbench_accuracy", lmms_percent=True),
     SuiteBenchmark("videomme", "VideoMME", COMPREHENSIVE, "lmms", "videomme", ("VideoMME",),
-                   "huggingface.co/datasets/lmms-eval/Video-MME", _lmms_layout("videomme", "lmms-eval/Video-MME"),
+                   "huggingface.co/datasets/lmms-eval/Video-MME",
+                   _lmms_layout("videomme", "lmms-eval/Video-MME",
+                                " videomme/test-*.parquet rows: videoID, duration, domain, sub_category, task_type, "
+                                "question_id, question, options ('A. ...'), answer (letter); videos: data/<videoID>.mp4."),
                    lmms_tasks=("videomme",), lmms_metric="videomme_perception_score", lmms_percent=True),
     SuiteBenchmark("temporalbench", "TemporalBench", COMPREHENSIVE, "lmms", "temporalbench",
                    ("TemporalBench Binary Acc.", "TemporalBench Multiple Binary Acc."),
@@ -119,15 +132,35 @@ PAPER_SUITE: tuple[SuiteBenchmark, ...] = (
                    frames_source="AoTBench's own evaluation script (eval/run_qwen25.py: --nframes 16); "
                                  "pixels: our choice (Video-R1's 256*28*28)"),
     SuiteBenchmark("vinoground", "Vinoground", GENERAL, "lmms", "vinoground", ("Vinoground",),
-                   "huggingface.co/datasets/HanSolo9682/Vinoground", _lmms_layout("vinoground", "HanSolo9682/Vinoground"),
-                   lmms_tasks=("vinoground",), lmms_metric="vinoground_score", lmms_percent=True),
+                   "huggingface.co/datasets/HanSolo9682/Vinoground",
+                   _lmms_layout("vinoground", "HanSolo9682/Vinoground",
+                                " The lmmseval split (rows: index '<n>_<pos|neg>_<text|video>', major, minor), "
+                                "vinoground_videos/vinoground_textscore.json and "
+                                "vinoground_videos_concated/vinoground_videoscore.json ({idx, video_name, question, GT}) "
+                                "and the videos they name. Column: the text score (lmms-eval reports text, video, "
+                                "group); scored over the pairs present (lmms-eval's own aggregation needs all 500)."),
+                   lmms_tasks=("vinoground",), lmms_metric="vinoground_score", lmms_percent=True,
+                   lmms_aggregation="synrl.eval.lmms.vinoground:aggregate"),
     SuiteBenchmark("videommmu", "VideoMMMU", GENERAL, "lmms", "video_mmmu", ("VideoMMMU",),
-                   "huggingface.co/datasets/lmms-eval/VideoMMMU", _lmms_layout("video_mmmu", "lmms-eval/VideoMMMU"),
+                   "huggingface.co/datasets/lmms-eval/VideoMMMU",
+                   _lmms_layout("video_mmmu", "lmms-eval/VideoMMMU",
+                                " Configs Perception, Comprehension, Adaptation (split test; rows: id "
+                                "'<split>_<Subject>_<n>', question, options, answer, question_type); videos: "
+                                "<Art|Business|Science|Humanities|Medicine|Engineering>/<id>.mp4. Column: accuracy over "
+                                "the three tracks' questions."),
                    lmms_tasks=("video_mmmu_perception", "video_mmmu_comprehension", "video_mmmu_adaptation"),
                    lmms_metric="mmmu_acc", lmms_percent=False),
     SuiteBenchmark("vcrbench", "VCR-Bench", REASONING, "lmms", "vcrbench", ("VCR-Bench",),
-                   "huggingface.co/datasets/pritamqu/VCRBench", _lmms_layout("vcrbench", "pritamqu/VCRBench"),
-                   lmms_tasks=("vcrbench",), lmms_metric="vcrbench_accuracy", lmms_percent=True),
+                   "huggingface.co/datasets/pritamqu/VCRBench",
+                   _lmms_layout("vcrbench", "pritamqu/VCRBench",
+                                " Test split rows: qid, goal, video_file, ground_truth (the clips' order, 0-based); "
+                                "videos: videos/video_<N>.mp4. Column: exact-order accuracy (lmms-eval's "
+                                "vcrbench_accuracy, VCRBench's avg_accuracy)."),
+                   lmms_tasks=("vcrbench",), lmms_metric="vcrbench_accuracy", lmms_percent=True,
+                   frames={**DEFAULT_FRAMES, "num_frames": 64, "fps": 1.0, "max_pixels": 360 * 420},
+                   frames_source="VCRBench's protocol (fps 1, max_pixels 360*420, as lmms-eval's vcrbench README "
+                                 "gives it), at most 64 frames (the README: 32 uniform frames miss the 'Clip N' "
+                                 "title cards)"),
     SuiteBenchmark("cvbench", "CVBench", REASONING, "lmms", "CVBench", ("CVBench",),
                    "huggingface.co/datasets/Dongyh35/CVBench (github.com/Hokhim2/CVBench)",
                    "ROOT/CVBench/: test.jsonl (or .json/.parquet) rows {id, task_type, question, options: ['A. ...'], "
@@ -136,7 +169,11 @@ PAPER_SUITE: tuple[SuiteBenchmark, ...] = (
                    "one question sees up to four videos.",
                    lmms_tasks=("synrl_cvbench",), lmms_metric="cvbench_accuracy", lmms_percent=False),
     SuiteBenchmark("tvbench", "TVBench", REASONING, "lmms", "tvbench", ("TVBench",),
-                   "huggingface.co/datasets/FunAILab/TVBench", _lmms_layout("tvbench", "FunAILab/TVBench"),
+                   "huggingface.co/datasets/FunAILab/TVBench",
+                   _lmms_layout("tvbench", "FunAILab/TVBench",
+                                " The dataset card names one config per subset (json/<subset>.json, split train; rows: "
+                                "video, question, candidates, answer = the right candidate's text); videos: "
+                                "video/<subset>/<video>."),
                    lmms_tasks=_TVBENCH_TASKS, lmms_metric="tvbench_acc", lmms_percent=False),
     SuiteBenchmark("minerva", "Minerva", REASONING, "lmms", "minerva", ("Minerva",),
                    "huggingface.co/datasets/lmms-lab-eval/minerva (minerva.json) + the YouTube videos it lists",
@@ -273,6 +310,19 @@ def lmms_python(options: SuiteOptions) -> str:
 LMMS_MODELS = {"qwen2_vl": "qwen2_vl", "qwen2_5_vl": "qwen2_5_vl", "qwen3_vl": "qwen3_vl"}
 
 
+#: lmms-eval models that take an ``fps`` argument (Qwen3-VL samples at it, capped by max_num_frames;
+#: Qwen2.5-VL takes it but samples max_num_frames uniformly; Qwen2-VL has no such argument).
+LMMS_FPS_MODELS = {"qwen2_5_vl", "qwen3_vl"}
+
+
+def lmms_frames_note(base: str, frames: dict[str, Any]) -> str | None:
+    """What lmms-eval's ``base`` model does with a frame protocol it cannot follow in full."""
+    if not frames.get("fps") or base in ("openai", "qwen3_vl"):
+        return None
+    return (f"lmms-eval's {base} model does not sample by fps: {frames['num_frames']} frames uniformly over "
+            f"the video (plus the last)")
+
+
 def lmms_base(options: SuiteOptions) -> str:
     """The lmms-eval model the wrapper wraps: --lmms-base; a server: lmms-eval's OpenAI-compatible
     model; a local model: its config's model_type (Qwen2-VL, Qwen2.5-VL, Qwen3-VL); else qwen2_5_vl."""
@@ -298,14 +348,18 @@ def lmms_command(bench: SuiteBenchmark, include: Path, out: Path, options: Suite
 
     base = lmms_base(options)
     args = [f"base={base}", f"max_new_tokens={options.max_new_tokens}", f"raw_log={out / 'responses.jsonl'}"]
+    # The pixel budget goes to the wrapper either way: a Qwen-VL base model takes it, for the
+    # openai model (full-size frames) the wrapper scales each frame before it is sent.
+    pixels = [f"max_pixels={frames['max_pixels']}", f"min_pixels={frames['min_pixels']}"]
     if base == "openai":
         args += [f"model_version={options.served_model}", f"base_url={options.model}",
-                 f"max_frames_num={frames['num_frames']}"]
+                 f"max_frames_num={frames['num_frames']}", *pixels]
+        if frames.get("fps"):
+            args.append(f"video_fps={frames['fps']}")
     else:
         args += [f"pretrained={options.model}", f"device_map={options.device}",
-                 f"max_num_frames={frames['num_frames']}", f"max_pixels={frames['max_pixels']}",
-                 f"min_pixels={frames['min_pixels']}"]
-        if frames.get("fps"):
+                 f"max_num_frames={frames['num_frames']}", *pixels]
+        if frames.get("fps") and base in LMMS_FPS_MODELS:
             args.append(f"fps={frames['fps']}")
     if options.lmms_model_args:
         args.append(options.lmms_model_args)
@@ -435,6 +489,9 @@ def run_suite(suite_name: str, out: Path, data_root: Path, options: SuiteOptions
                 if bench.route == "synrl":
                     entry["columns"], entry["details"] = _run_synrl(bench, folder, bench_out, options, frames)
                 else:
+                    note = lmms_frames_note(lmms_base(options), frames)
+                    if note:
+                        entry["frames"] = {**frames, "note": note}
                     entry["columns"], entry["details"] = _run_lmms(bench, folder, data_root, bench_out, options,
                                                                    frames)
                 entry["status"] = "ok"

@@ -141,3 +141,205 @@ def temporalbench(root: Path) -> Path:
         "---\nconfigs:\n- config_name: default\n  data_files:\n  - split: test_short_qa\n"
         "    path: temporalbench_short_qa.json\n---\n# TemporalBench (fixture)\n")
     return folder
+
+
+# --- the lmms-eval route: the files each lmms-eval 0.7.3 task reads (its YAML's dataset and
+# split, the columns its utils.py reads, the video paths its doc_to_visual builds) ---------------
+
+
+def _parquet(path: Path, rows: list[dict]) -> Path:
+    """Rows as a parquet file, as the Hugging Face datasets of Video-MME, Video-TT and VideoMMMU ship."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows), str(path))
+    return path
+
+
+def _dataset_card(folder: Path, configs: dict[str, tuple[str, str]], title: str) -> None:
+    """A dataset card whose ``configs`` name each subset's split and file, as the hub repositories do."""
+    lines = ["---", "configs:"]
+    for name, (split, path) in configs.items():
+        lines += [f"- config_name: {name}", "  data_files:", f"  - split: {split}", f"    path: {path}"]
+    (folder / "README.md").write_text("\n".join(lines + ["---", f"# {title} (fixture)", ""]))
+
+
+def videott(root: Path) -> Path:
+    """lmms-eval/video-tt: the test split (video_id, question, question_prompt with the options,
+    answer letter, capability: one of the task's 18 categories) and Benchmark-AllVideos-LQ/<video_id>.mp4."""
+    folder = root / "video-tt"
+    rows = []
+    for i, (capability, answer) in enumerate([("Displacement Attribute", "B"), ("Element Counting", "A")]):
+        write_video(folder / "Benchmark-AllVideos-LQ" / f"vtt{i}.mp4")
+        rows.append({"video_id": f"vtt{i}", "qid": f"vtt{i}-0", "question_type": "single_mc", "capability": capability,
+                     "question": "Which way does the bright square move?",
+                     "question_prompt": "A. left\nB. right\nC. up\nD. down", "answer": answer})
+    _parquet(folder / "data" / "test-00000-of-00001.parquet", rows)
+    return folder
+
+
+#: MVBench's subsets and the video folder each one's videos are in (lmms-eval's mvbench/utils.py DATA_LIST).
+MVBENCH_VIDEO_DIRS = {
+    "object_interaction": "star/Charades_segment", "action_sequence": "star/Charades_segment",
+    "action_prediction": "star/Charades_segment", "action_localization": "sta/sta_video_segment",
+    "moving_count": "clevrer/video_validation", "fine_grained_pose": "nturgbd_convert",
+    "character_order": "perception/videos", "object_shuffle": "perception/videos", "egocentric_navigation": "vlnqa",
+    "moving_direction": "clevrer/video_validation", "episodic_reasoning": "tvqa/video_fps3_hq_segment",
+    "fine_grained_action": "Moments_in_Time_Raw/videos", "scene_transition": "scene_qa/video",
+    "state_change": "perception/videos", "moving_attribute": "clevrer/video_validation",
+    "action_antonym": "ssv2_video_mp4", "unexpected_action": "FunQA_test/test",
+    "counterfactual_inference": "clevrer/video_validation", "object_existence": "clevrer/video_validation",
+    "action_count": "perception/videos",
+}
+
+
+def mvbench(root: Path) -> Path:
+    """OpenGVLab/MVBench ('video' revision): json/<subset>.json rows (video, question, candidates,
+    answer: the right candidate's text), one config per subset (split train) in the dataset card,
+    videos under each subset's folder."""
+    folder = root / "mvbench_video"
+    configs = {}
+    for subset, video_dir in MVBENCH_VIDEO_DIRS.items():
+        video = f"{subset}_0.mp4"
+        write_video(folder / video_dir / video)
+        _json(folder / "json" / f"{subset}.json", [
+            {"video": video, "question": "Which way does the bright square move?",
+             "candidates": ["right", "left", "up"], "answer": "right"}])
+        configs[subset] = ("train", f"json/{subset}.json")
+    _dataset_card(folder, configs, "MVBench")
+    return folder
+
+
+def videomme(root: Path) -> Path:
+    """lmms-eval/Video-MME: videomme/test-00000-of-00001.parquet (video_id, duration, domain,
+    sub_category, url, videoID, question_id, task_type, question, options 'A. ...', answer letter)
+    and data/<videoID>.mp4."""
+    folder = root / "videomme"
+    rows = []
+    for i, (duration, domain, sub, task, answer) in enumerate([
+            ("short", "Knowledge", "Astronomy", "Temporal Perception", "B"),
+            ("medium", "Life Record", "Daily Life", "Counting Problem", "A")]):
+        write_video(folder / "data" / f"vme{i}.mp4")
+        rows.append({"video_id": f"{i:03d}", "duration": duration, "domain": domain, "sub_category": sub,
+                     "url": f"https://www.youtube.com/watch?v=vme{i}", "videoID": f"vme{i}",
+                     "question_id": f"{i:03d}-1", "task_type": task, "question": "Which way does the square move?",
+                     "options": ["A. left", "B. right", "C. up", "D. down"], "answer": answer})
+    _parquet(folder / "videomme" / "test-00000-of-00001.parquet", rows)
+    return folder
+
+
+def vinoground(root: Path) -> Path:
+    """HanSolo9682/Vinoground: the ``lmmseval`` split (index '<n>_<pos|neg>_<text|video>', major,
+    minor), vinoground_videos/vinoground_textscore.json and
+    vinoground_videos_concated/vinoground_videoscore.json ({idx, video_name, question, GT}) and
+    the videos they name (paths relative to the folder)."""
+    folder = root / "vinoground"
+    text, video, rows = [], [], []
+    for n in range(2):
+        for pair, gt in (("pos", "A"), ("neg", "B")):
+            idx = f"{n}_{pair}"
+            write_video(folder / "vinoground_videos" / f"{idx}.mp4")
+            write_video(folder / "vinoground_videos_concated" / f"{idx}.mp4", frames=12)
+            text.append({"idx": idx, "video_name": f"vinoground_videos/{idx}.mp4", "GT": gt,
+                         "question": "Which caption matches the video?\nA. the square moves right\n"
+                                     "B. the square moves left\nAnswer with the option's letter."})
+            video.append({"idx": idx, "video_name": f"vinoground_videos_concated/{idx}.mp4", "GT": gt,
+                          "question": "Which video shows the square moving right?\nA. the first\nB. the second\n"
+                                      "Answer with the option's letter."})
+            for kind in ("text", "video"):
+                rows.append({"index": f"{idx}_{kind}", "major": "action", "minor": "direction;motion"})
+    _json(folder / "vinoground_videos" / "vinoground_textscore.json", text)
+    _json(folder / "vinoground_videos_concated" / "vinoground_videoscore.json", video)
+    _jsonl(folder / "vinoground_lmmseval.jsonl", rows)
+    _dataset_card(folder, {"default": ("lmmseval", "vinoground_lmmseval.jsonl")}, "Vinoground")
+    return folder
+
+
+#: VideoMMMU's subject folders (lmms-eval's videommmu/utils.py get_cache_dir) for the fixture's subjects.
+_VIDEOMMMU_DIRS = {"Physics": "Science", "Art": "Art", "Economics": "Business"}
+
+
+def videommmu(root: Path) -> Path:
+    """lmms-eval/VideoMMMU: configs Perception, Comprehension, Adaptation (split test; id
+    '<split>_<Subject>_<n>', question, options, answer, question_type) and <area>/<id>.mp4."""
+    folder = root / "video_mmmu"
+    configs = {}
+    tracks = {"Perception": [("Physics", "multiple-choice")], "Comprehension": [("Art", "multiple-choice")],
+              "Adaptation": [("Economics", "multiple-choice"), ("Physics", "open")]}
+    for track, questions in tracks.items():
+        rows = []
+        for n, (subject, kind) in enumerate(questions, start=1):
+            doc_id = f"{track.lower()}_{subject}_{n}"
+            write_video(folder / _VIDEOMMMU_DIRS[subject] / f"{doc_id}.mp4")
+            if kind == "open":
+                rows.append({"id": doc_id, "question": "How many squares are in the video?", "options": [],
+                             "answer": "1", "question_type": "open"})
+            else:
+                rows.append({"id": doc_id, "question": "Which way does the square move?",
+                             "options": ["left", "right", "up", "down"], "answer": "B",
+                             "question_type": "multiple-choice"})
+        _parquet(folder / track / "test-00000-of-00001.parquet", rows)
+        configs[track] = ("test", f"{track}/test-00000-of-00001.parquet")
+    _dataset_card(folder, configs, "VideoMMMU")
+    return folder
+
+
+def vcrbench(root: Path) -> Path:
+    """pritamqu/VCRBench: the test split (qid, goal, video_file, ground_truth: the clips' order,
+    0-based) and videos/video_<N>.mp4 (the shuffled clips, one video per goal)."""
+    folder = root / "vcrbench"
+    rows = []
+    for n, order in enumerate([[1, 0, 2], [0, 2, 1]], start=1):
+        write_video(folder / "videos" / f"video_{n}.mp4", frames=12)
+        rows.append({"qid": n, "goal": "make a paper boat", "video_file": f"video_{n}.mp4", "ground_truth": order})
+    _parquet(folder / "data" / "test-00000-of-00001.parquet", rows)
+    return folder
+
+
+#: TVBench's subsets (lmms-eval's tvbench tasks).
+TVBENCH_SUBSETS = ("action_antonym", "action_count", "action_localization", "action_sequence", "egocentric_sequence",
+                   "moving_direction", "object_count", "object_shuffle", "scene_transition", "unexpected_action")
+
+
+def tvbench(root: Path) -> Path:
+    """FunAILab/TVBench: json/<subset>.json rows (video, question, candidates, answer: the right
+    candidate's text), one config per subset (split train), videos in video/<subset>/."""
+    folder = root / "tvbench"
+    configs = {}
+    for subset in TVBENCH_SUBSETS:
+        write_video(folder / "video" / subset / f"{subset}_0.mp4")
+        _json(folder / "json" / f"{subset}.json", [
+            {"video": f"{subset}_0.mp4", "question": "Which way does the bright square move?",
+             "candidates": ["left", "right"], "answer": "right"}])
+        configs[subset] = ("train", f"json/{subset}.json")
+    _dataset_card(folder, configs, "TVBench")
+    return folder
+
+
+def minerva(root: Path) -> Path:
+    """lmms-lab-eval/minerva's minerva.json (key, video_id, question, answer_choice_0..4, answer_id,
+    answer, question_type, split, category) and videos/<video_id>.mp4."""
+    folder = root / "minerva"
+    rows = []
+    for i, answer_id in enumerate([1, 3]):
+        write_video(folder / "videos" / f"yt{i}.mp4")
+        choices = ["left", "right", "up", "down", "it stays"]
+        rows.append({"key": f"minerva-{i}", "video_id": f"yt{i}", "question": "Which way does the square move?",
+                     **{f"answer_choice_{c}": choices[c] for c in range(5)}, "answer_id": answer_id,
+                     "answer": choices[answer_id], "question_type": "Temporal", "split": "test",
+                     "category": "motion"})
+    _json(folder / "minerva.json", rows)
+    return folder
+
+
+def _json(path: Path, data) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+#: Every lmms-eval-route fixture writer, by suite key.
+LMMS_WRITERS = {"tomato": tomato, "videott": videott, "mvbench": mvbench, "videomme": videomme,
+                "temporalbench": temporalbench, "vinoground": vinoground, "videommmu": videommmu,
+                "vcrbench": vcrbench, "cvbench": cvbench, "tvbench": tvbench, "minerva": minerva}

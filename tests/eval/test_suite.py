@@ -133,10 +133,23 @@ def test_suite_end_to_end_through_synrl_loaders(tiny_model, tmp_path):
     grounding = table.split("## " + TABLE_BLOCKS[2][0])[1].split("## ")[0]
     assert grounding.count("**0.0**") == 10  # the tiny model's (random) grounding: scored, zero
     assert "| Qwen3-VL-4B + SynRL | 36.7 | 40.7 | 67.1 | 62.0 | 68.2 | 27.9 | Table 1 |" in table
-    # eval compare reads suite runs: column by column
-    again = CliRunner().invoke(eval_app, ["compare", str(out), str(out)], catch_exceptions=False)
+    # eval compare reads suite runs: the paper's headline columns, block by block, A, B and the delta
+    again = CliRunner().invoke(eval_app, ["compare", str(out), str(out / "metrics.json"), "--out",
+                                          str(tmp_path / "compare.md")], catch_exceptions=False)
     assert again.exit_code == 0, again.output
-    assert "column: NExT-GQA mIoU" in again.output and "+0.0" in again.output
+    compared = (tmp_path / "compare.md").read_text()
+    grounding = compared.split("## " + TABLE_BLOCKS[2][0])[1].split("## ")[0].splitlines()
+    assert grounding[2] == "| run | " + " | ".join(TABLE_BLOCKS[2][1]) + " |"
+    assert grounding[4] == "| suite | " + " | ".join(["0.0"] * 10) + " |"
+    assert grounding[6] == "| Δ | " + " | ".join(["**+0.0**"] * 10) + " |"
+    table1 = compared.split("## " + TABLE_BLOCKS[0][0])[1].split("## ")[0]
+    assert "| suite | failed | missing | missing | missing | missing | missing |" in table1
+    assert "| Δ | - | - | - | - | - | - |" in table1 and "| Qwen3-VL-4B + SynRL (paper) | 36.7 |" in table1
+    single = tmp_path / "single"
+    single.mkdir()
+    (single / "metrics.json").write_text(json.dumps({"benchmark": "x", "model": "m", "overall": {}, "by": {}}))
+    mixed = CliRunner().invoke(eval_app, ["compare", str(out), str(single)])
+    assert mixed.exit_code == 2 and "is an `eval suite` run" in mixed.output
 
 
 def test_suite_with_nothing_to_run_fails_clearly(tmp_path):

@@ -4,8 +4,14 @@
 base model (its "simple" implementation, so requests carry plain-text contexts) with every
 argument but the ones below, then for each request:
 
-- the base model's system prompt becomes :data:`synrl.qa.SYSTEM_PROMPT` (when the base model
-  has a ``system_prompt`` attribute, as lmms-eval's Qwen2.5-VL / Qwen3-VL models do);
+- the base model's system prompt becomes :data:`synrl.qa.SYSTEM_PROMPT`: through its
+  ``system_prompt`` attribute (lmms-eval's Qwen2-VL / Qwen2.5-VL / Qwen3-VL models), or, for a
+  model that talks to a server through an OpenAI client and sends no system message (lmms-eval's
+  ``openai`` model), as a system message put first in every chat-completions request;
+- ``max_pixels`` / ``min_pixels`` go to the base model when it takes them (the Qwen-VL models);
+  otherwise (``openai``, which sends full-size PNG frames) synrl scales each frame into that
+  pixel range (:func:`synrl.eval.frames.resize`) before it is sent, so a served model sees the
+  same per-frame budget as a local one;
 - :data:`synrl.qa.THINK_INSTRUCTION` is appended to the task's prompt (``think=False`` skips it);
 - ``max_new_tokens`` (when given) replaces the task's limit, which is often 16 to 32 tokens:
   too few for a ``<think>`` block;
@@ -20,6 +26,9 @@ the ``SYNRL_LMMS_RAW_LOG`` environment variable), so nothing the model said is l
 
 from __future__ import annotations
 
+import base64
+import inspect
+import io
 import json
 import os
 from typing import Any
@@ -56,12 +65,22 @@ class SynrlModel(lmms):
     is_simple = True
 
     def __init__(self, base: str = "qwen2_5_vl", think: bool | str = True, max_new_tokens: int | str | None = None,
-                 raw_log: str | None = None, **kwargs: Any) -> None:
+                 raw_log: str | None = None, system_prompt: str | None = None, **kwargs: Any) -> None:
         super().__init__()
         inner_cls = get_model(base, force_simple=True)
+        pixels = {k: int(kwargs.pop(k)) for k in ("max_pixels", "min_pixels") if kwargs.get(k) not in (None, "")}
+        if _accepts(inner_cls, "max_pixels"):
+            kwargs.update(pixels)
+            pixels = {}
         self.inner = inner_cls(**kwargs)
+        self.system_prompt = SYSTEM_PROMPT if system_prompt is None else system_prompt
+        self.frame_pixels = pixels  # applied by synrl (the base model does not take them)
         if hasattr(self.inner, "system_prompt"):
-            self.inner.system_prompt = SYSTEM_PROMPT
+            self.inner.system_prompt = self.system_prompt
+        elif _chat_client(self.inner) is not None:
+            self.inner.client = _SystemPromptClient(self.inner.client, self.system_prompt)
+        if pixels and callable(getattr(self.inner, "encode_video", None)):
+            self.inner.encode_video = _resizing(self.inner.encode_video, pixels)
         self.think = str(think).lower() not in ("false", "0", "no")
         self.max_new_tokens = int(max_new_tokens) if max_new_tokens not in (None, "") else None
         self.raw_log = raw_log or os.environ.get("SYNRL_LMMS_RAW_LOG")
@@ -119,6 +138,65 @@ class SynrlModel(lmms):
 
     def generate_until_multi_round(self, requests: list[Instance]) -> list:
         return self.inner.generate_until_multi_round(requests)
+
+
+def _accepts(cls: type, name: str) -> bool:
+    """Whether ``cls(...)`` takes the keyword ``name`` by name (not only through ``**kwargs``)."""
+    try:
+        return name in inspect.signature(cls.__init__).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _chat_client(model: Any) -> Any:
+    """The OpenAI client a base model sends its requests through, or ``None``."""
+    client = getattr(model, "client", None)
+    completions = getattr(getattr(client, "chat", None), "completions", None)
+    return client if callable(getattr(completions, "create", None)) else None
+
+
+class _SystemPromptClient:
+    """An OpenAI client whose ``chat.completions.create`` puts synrl's system message first (once:
+    a request that already has a system message keeps it)."""
+
+    def __init__(self, client: Any, system_prompt: str) -> None:
+        self._client, self._system_prompt = client, system_prompt
+        self.chat = self
+
+    @property
+    def completions(self) -> "_SystemPromptClient":
+        return self
+
+    def create(self, **payload: Any) -> Any:
+        messages = list(payload.get("messages") or [])
+        if self._system_prompt and not any(m.get("role") == "system" for m in messages):
+            payload["messages"] = [{"role": "system", "content": self._system_prompt}, *messages]
+        return self._client.chat.completions.create(**payload)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def _resizing(encode_video: Any, pixels: dict[str, int]) -> Any:
+    """``encode_video`` (base64 PNG frames) with every frame scaled into synrl's pixel range."""
+    from PIL import Image
+
+    from synrl.eval.config import FrameConfig
+    from synrl.eval.frames import resize
+
+    config = FrameConfig(**{"max_pixels": pixels.get("max_pixels", FrameConfig().max_pixels),
+                            "min_pixels": min(pixels.get("min_pixels", 1), pixels.get("max_pixels", 1 << 30))})
+
+    def encode(*args: Any, **kwargs: Any) -> list[str]:
+        frames = []
+        for data in encode_video(*args, **kwargs):
+            image = resize(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"), config)
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            frames.append(base64.b64encode(buffer.getvalue()).decode("ascii"))
+        return frames
+
+    return encode
 
 
 def register() -> None:

@@ -2,7 +2,8 @@
 
 For each lmms-eval task, an overlay ``synrl_<task>.yaml`` that ``include``s lmms-eval's own
 task file (so its prompt, ``process_results`` and aggregation are lmms-eval's, unchanged) and
-only sets ``dataset_path`` to the local copy of the benchmark: lmms-eval then reads the local
+only sets ``dataset_path`` to the local copy of the benchmark (and, where a benchmark names one,
+replaces one aggregation by synrl's: Vinoground, :mod:`synrl.eval.lmms.vinoground`): lmms-eval then reads the local
 annotation files instead of downloading, and its hooks find the videos under
 ``$HF_HOME/<cache_dir>`` as they always do. CVBench, which lmms-eval lacks, gets synrl's own
 task (``synrl_cvbench``, hooks in :mod:`synrl.eval.lmms.cvbench`).
@@ -114,6 +115,11 @@ from synrl.eval.lmms.cvbench import aggregate, doc_to_text, doc_to_visual, proce
 '''
 
 
+_AGGREGATION_SHIM = '''"""The aggregation synrl's overlay uses instead of lmms-eval's; the logic lives in {module}."""
+from {module} import {function} as aggregate  # noqa: F401
+'''
+
+
 def write_overlays(bench: Any, folder: Path, include: Path, tasks_dir: Path | None = None) -> list[Path]:
     """Write the overlays of ``bench`` (a :class:`synrl.eval.suite.SuiteBenchmark`) into ``include``;
     ``tasks_dir`` is lmms-eval's tasks folder (default: this interpreter's lmms-eval)."""
@@ -131,6 +137,14 @@ def write_overlays(bench: Any, folder: Path, include: Path, tasks_dir: Path | No
         path = include / f"{overlay_name(task)}.yaml"
         lines = [f"# lmms-eval's {task} task, unchanged but for where it reads its data; written by synrl.",
                  f"include: {json.dumps(str(original))}", f"task: {overlay_name(task)}"]
+        if getattr(bench, "lmms_aggregation", None):
+            # One aggregation replaced by synrl's (Vinoground: lmms-eval's needs all 500 pairs).
+            module, _, function = bench.lmms_aggregation.partition(":")
+            hooks = f"{overlay_name(task)}_hooks"
+            (include / f"{hooks}.py").write_text(_AGGREGATION_SHIM.format(module=module, function=function))
+            lines += ["metric_list:", f"  - metric: {bench.lmms_metric}",
+                      f"    aggregation: !function {hooks}.aggregate", "    higher_is_better: true"]
+            written.append(include / f"{hooks}.py")
         if getattr(bench, "lmms_data_file", None):
             data_file = folder / bench.lmms_data_file
             if not data_file.is_file():
