@@ -13,16 +13,22 @@ import av
 import numpy as np
 
 
-def write_video(path: Path, frames: int = 8, size: int = 32, fps: int = 4) -> Path:
-    """A small H.264 clip: a bright square moving right on a dark background."""
+def write_video(path: Path, frames: int = 8, size: int = 32, fps: int = 4, moves: str = "right") -> Path:
+    """A small H.264 clip: a bright square moving on a dark background, ``moves`` naming the
+    direction of each equal part of the clip ("right", "left", "right,left", ...)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    parts = moves.split(",")
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.width = stream.height = size
         stream.pix_fmt = "yuv420p"
         for i in range(frames):
+            part = min(len(parts) - 1, i * len(parts) // frames)
+            step = i - part * frames // len(parts)  # frames into this part
+            x = (step * 3) % (size - 8)
+            if parts[part] == "left":
+                x = size - 8 - x
             image = np.full((size, size, 3), 20, dtype=np.uint8)
-            x = (i * 3) % (size - 8)
             image[12:20, x:x + 8] = 230
             for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
                 container.mux(packet)
@@ -143,6 +149,11 @@ def temporalbench(root: Path) -> Path:
     return folder
 
 
+#: The two questions of the lmms-eval-route fixtures; every clip shows one square moving right.
+DIRECTION_QUESTION = "Which way does the bright square move?"
+COUNT_QUESTION = "How many bright squares are in the video?"
+
+
 # --- the lmms-eval route: the files each lmms-eval 0.7.3 task reads (its YAML's dataset and
 # split, the columns its utils.py reads, the video paths its doc_to_visual builds) ---------------
 
@@ -170,11 +181,12 @@ def videott(root: Path) -> Path:
     answer letter, capability: one of the task's 18 categories) and Benchmark-AllVideos-LQ/<video_id>.mp4."""
     folder = root / "video-tt"
     rows = []
-    for i, (capability, answer) in enumerate([("Displacement Attribute", "B"), ("Element Counting", "A")]):
+    for i, (capability, question, options, answer) in enumerate([
+            ("Displacement Attribute", DIRECTION_QUESTION, "A. left\nB. right\nC. up\nD. down", "B"),
+            ("Element Counting", COUNT_QUESTION, "A. one\nB. two\nC. three\nD. four", "A")]):
         write_video(folder / "Benchmark-AllVideos-LQ" / f"vtt{i}.mp4")
         rows.append({"video_id": f"vtt{i}", "qid": f"vtt{i}-0", "question_type": "single_mc", "capability": capability,
-                     "question": "Which way does the bright square move?",
-                     "question_prompt": "A. left\nB. right\nC. up\nD. down", "answer": answer})
+                     "question": question, "question_prompt": options, "answer": answer})
     _parquet(folder / "data" / "test-00000-of-00001.parquet", rows)
     return folder
 
@@ -204,7 +216,7 @@ def mvbench(root: Path) -> Path:
         video = f"{subset}_0.mp4"
         write_video(folder / video_dir / video)
         _json(folder / "json" / f"{subset}.json", [
-            {"video": video, "question": "Which way does the bright square move?",
+            {"video": video, "question": DIRECTION_QUESTION,
              "candidates": ["right", "left", "up"], "answer": "right"}])
         configs[subset] = ("train", f"json/{subset}.json")
     _dataset_card(folder, configs, "MVBench")
@@ -217,14 +229,16 @@ def videomme(root: Path) -> Path:
     and data/<videoID>.mp4."""
     folder = root / "videomme"
     rows = []
-    for i, (duration, domain, sub, task, answer) in enumerate([
-            ("short", "Knowledge", "Astronomy", "Temporal Perception", "B"),
-            ("medium", "Life Record", "Daily Life", "Counting Problem", "A")]):
+    for i, (duration, domain, sub, task, question, options, answer) in enumerate([
+            ("short", "Knowledge", "Astronomy", "Temporal Perception", DIRECTION_QUESTION,
+             ["A. left", "B. right", "C. up", "D. down"], "B"),
+            ("medium", "Life Record", "Daily Life", "Counting Problem", COUNT_QUESTION,
+             ["A. one", "B. two", "C. three", "D. four"], "A")]):
         write_video(folder / "data" / f"vme{i}.mp4")
         rows.append({"video_id": f"{i:03d}", "duration": duration, "domain": domain, "sub_category": sub,
                      "url": f"https://www.youtube.com/watch?v=vme{i}", "videoID": f"vme{i}",
-                     "question_id": f"{i:03d}-1", "task_type": task, "question": "Which way does the square move?",
-                     "options": ["A. left", "B. right", "C. up", "D. down"], "answer": answer})
+                     "question_id": f"{i:03d}-1", "task_type": task, "question": question, "options": options,
+                     "answer": answer})
     _parquet(folder / "videomme" / "test-00000-of-00001.parquet", rows)
     return folder
 
@@ -237,16 +251,19 @@ def vinoground(root: Path) -> Path:
     folder = root / "vinoground"
     text, video, rows = [], [], []
     for n in range(2):
-        for pair, gt in (("pos", "A"), ("neg", "B")):
+        # The positive clip moves right, the negative one left; the concatenated videos put the
+        # right-moving half first (positive) or second (negative).
+        for pair, gt, moves in (("pos", "A", "right"), ("neg", "B", "left")):
             idx = f"{n}_{pair}"
-            write_video(folder / "vinoground_videos" / f"{idx}.mp4")
-            write_video(folder / "vinoground_videos_concated" / f"{idx}.mp4", frames=12)
+            write_video(folder / "vinoground_videos" / f"{idx}.mp4", moves=moves)
+            write_video(folder / "vinoground_videos_concated" / f"{idx}.mp4", frames=16,
+                        moves="right,left" if pair == "pos" else "left,right")
             text.append({"idx": idx, "video_name": f"vinoground_videos/{idx}.mp4", "GT": gt,
                          "question": "Which caption matches the video?\nA. the square moves right\n"
                                      "B. the square moves left\nAnswer with the option's letter."})
             video.append({"idx": idx, "video_name": f"vinoground_videos_concated/{idx}.mp4", "GT": gt,
-                          "question": "Which video shows the square moving right?\nA. the first\nB. the second\n"
-                                      "Answer with the option's letter."})
+                          "question": "In which half of the video does the square move right?\nA. the first\n"
+                                      "B. the second\nAnswer with the option's letter."})
             for kind in ("text", "video"):
                 rows.append({"index": f"{idx}_{kind}", "major": "action", "minor": "direction;motion"})
     _json(folder / "vinoground_videos" / "vinoground_textscore.json", text)
@@ -273,10 +290,10 @@ def videommmu(root: Path) -> Path:
             doc_id = f"{track.lower()}_{subject}_{n}"
             write_video(folder / _VIDEOMMMU_DIRS[subject] / f"{doc_id}.mp4")
             if kind == "open":
-                rows.append({"id": doc_id, "question": "How many squares are in the video?", "options": [],
+                rows.append({"id": doc_id, "question": COUNT_QUESTION, "options": [],
                              "answer": "1", "question_type": "open"})
             else:
-                rows.append({"id": doc_id, "question": "Which way does the square move?",
+                rows.append({"id": doc_id, "question": DIRECTION_QUESTION,
                              "options": ["left", "right", "up", "down"], "answer": "B",
                              "question_type": "multiple-choice"})
         _parquet(folder / track / "test-00000-of-00001.parquet", rows)
@@ -310,7 +327,7 @@ def tvbench(root: Path) -> Path:
     for subset in TVBENCH_SUBSETS:
         write_video(folder / "video" / subset / f"{subset}_0.mp4")
         _json(folder / "json" / f"{subset}.json", [
-            {"video": f"{subset}_0.mp4", "question": "Which way does the bright square move?",
+            {"video": f"{subset}_0.mp4", "question": DIRECTION_QUESTION,
              "candidates": ["left", "right"], "answer": "right"}])
         configs[subset] = ("train", f"json/{subset}.json")
     _dataset_card(folder, configs, "TVBench")
@@ -322,10 +339,10 @@ def minerva(root: Path) -> Path:
     answer, question_type, split, category) and videos/<video_id>.mp4."""
     folder = root / "minerva"
     rows = []
-    for i, answer_id in enumerate([1, 3]):
+    for i, answer_id in enumerate([1, 1]):
         write_video(folder / "videos" / f"yt{i}.mp4")
         choices = ["left", "right", "up", "down", "it stays"]
-        rows.append({"key": f"minerva-{i}", "video_id": f"yt{i}", "question": "Which way does the square move?",
+        rows.append({"key": f"minerva-{i}", "video_id": f"yt{i}", "question": DIRECTION_QUESTION,
                      **{f"answer_choice_{c}": choices[c] for c in range(5)}, "answer_id": answer_id,
                      "answer": choices[answer_id], "question_type": "Temporal", "split": "test",
                      "category": "motion"})
