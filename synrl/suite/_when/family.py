@@ -34,8 +34,13 @@ INSTANT_WINDOW_S = 1.0 / SAMPLED_FPS
 # An event lasting most of the clip ("the circle spins", "the object moves") says nothing
 # about when: such events are not asked about.
 MAX_CLIP_SHARE = 0.6
-# The asked moment's midpoint is stratified over this many equal slices of the clip.
-POSITION_SLICES = 10
+# The asked moment's midpoint is stratified over these slices of the clip (fractions of
+# its duration): tenths, except that the two central tenths make one slice. Every slice is
+# asked equally often, so the middle fifth of the clip is no more likely than any tenth:
+# a blind "middle of the video" guess then hits (IoU >= 0.5) well under 10% of the time,
+# which equal tenths (a fifth of all questions in the middle) would not guarantee.
+SLICE_EDGES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9, 1.0)
+POSITION_SLICES = len(SLICE_EDGES) - 1
 # Distractor intervals of the multiple-choice form overlap the answer by less than this IoU.
 MAX_DISTRACTOR_IOU = 0.3
 N_OPTIONS = 4
@@ -168,20 +173,22 @@ def _permutation(n: int, *key: object) -> list[int]:
 
 
 def pick(found: Sequence[Candidate], duration: float, task_id: str, stream: str, index: int,
-         rng: np.random.Generator) -> Candidate:
+         rng: np.random.Generator, strict: bool = False) -> Candidate | None:
     """The asked moment: the slice of the clip its midpoint should fall in follows a seeded
-    permutation of the POSITION_SLICES slices per block of samples, so asked intervals
+    permutation of the SLICE_EDGES slices per block of samples, so asked intervals
     cover the clip evenly whenever events allow; among the moments nearest that slice one
-    is drawn at random."""
+    is drawn at random. ``strict``: None unless a moment lies in the slice."""
     block, offset = divmod(index, POSITION_SLICES)
     target = _permutation(POSITION_SLICES, task_id, stream, "when-slice", block)[offset]
-    lo, hi = target / POSITION_SLICES * duration, (target + 1) / POSITION_SLICES * duration
+    lo, hi = SLICE_EDGES[target] * duration, SLICE_EDGES[target + 1] * duration
 
     def distance(c: Candidate) -> float:
         mid = (c.start + c.end) / 2
         return max(0.0, lo - mid, mid - hi)
 
     best = min(distance(c) for c in found)
+    if strict and best > 0:
+        return None
     pool = [c for c in found if distance(c) <= best + 1e-9]
     return pool[int(rng.integers(0, len(pool)))]
 
@@ -225,14 +232,17 @@ def distractor_intervals(sim: Simulation, truth: Candidate, found: Sequence[Cand
 
 
 def when_question(task_id: str, sim: Simulation, form: str, index: int, stream: str,
-                  rng: np.random.Generator) -> Question | None:
+                  rng: np.random.Generator, strict: bool = False) -> Question | None:
     """The "when" question of sample ``index`` (its rank among the run's "when" samples of
     this task) in ``form`` ("when" or "when_mc"), or None when ``sim`` has nothing to ask
-    (no nameable event, or too few distinct intervals for the options)."""
+    (no nameable event, none in the planned slice of the clip when ``strict``, or too few
+    distinct intervals for the options)."""
     found = candidates(task_id, sim)
     if not found:
         return None
-    chosen = pick(found, sim.duration_s, task_id, stream, index, rng)
+    chosen = pick(found, sim.duration_s, task_id, stream, index, rng, strict)
+    if chosen is None:
+        return None
     event_index = chosen.moment.event
     query: dict[str, Any] = {
         "kind": "when", "form": "open" if form == "when" else "mc", "event": event_index,
@@ -263,8 +273,11 @@ def when_question(task_id: str, sim: Simulation, form: str, index: int, stream: 
                     value)
 
 
-# Attempts at a simulation with something to ask before giving up on a sample.
-ATTEMPTS = 12
+# Attempts at a simulation with something to ask before giving up on a sample; the first
+# STRICT_ATTEMPTS want a moment inside the planned slice of the clip (tasks with one or two
+# events, which tend to happen mid-clip, are simulated again rather than asked mid-clip).
+ATTEMPTS = 16
+STRICT_ATTEMPTS = 8
 
 
 def when_sample(task_id: str, form: str, index: int, stream: str, rng: np.random.Generator,
@@ -273,7 +286,8 @@ def when_sample(task_id: str, form: str, index: int, stream: str, rng: np.random
     ``index``, then the next plans (a circle traced at difficulty 1 has no corner)."""
     for attempt in range(ATTEMPTS):
         sim = simulate(index + attempt)
-        question = when_question(task_id, sim, form, index, stream, rng)
+        question = when_question(task_id, sim, form, index, stream, rng,
+                                 strict=attempt < STRICT_ATTEMPTS)
         if question is not None:
             return sim, question
     raise TaskError(f"task {task_id!r}: no simulation with an event to ask 'when' about "
