@@ -10,7 +10,11 @@ from synrl.render.shapes import parse_color
 from synrl.record import SPLITS
 from synrl.suite.base import DIFFICULTY_LEVELS
 
-QUESTION_TYPES = ("mc", "open")
+from synrl.suite._when.mixture import DEFAULT_QUESTION_TYPES, MixtureError, parse_question_types
+
+# The default forms; synrl.suite._when.mixture.FORMS lists every form (`when` and `when_mc`
+# are the grounding ones).
+QUESTION_TYPES = DEFAULT_QUESTION_TYPES
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
 
@@ -88,9 +92,10 @@ class GenerateConfig(BaseModel):
     @field_validator("question_types")
     @classmethod
     def _question_types(cls, v: list[str]) -> list[str]:
-        bad = [q for q in v if q not in QUESTION_TYPES]
-        if bad or not v:
-            raise ValueError(f"question types must be among {', '.join(QUESTION_TYPES)}")
+        try:
+            parse_question_types(v)
+        except MixtureError as exc:
+            raise ValueError(str(exc)) from None
         return v
 
     @model_validator(mode="after")
@@ -116,6 +121,11 @@ class GenerateConfig(BaseModel):
                                  "the tasks that have one with --tasks")
             task.resolve_options(self.task_options)
             known |= set(task.option_choices)
+        if parse_question_types(self.question_types).has_when:
+            from synrl.suite._when.family import namer_for
+
+            for task_id in self.tasks:
+                namer_for(task_id)  # a task without "when" questions fails here, clearly
         unknown = sorted(set(self.task_options) - known)
         if unknown:
             raise ValueError(f"no selected task takes the option(s) {', '.join(unknown)}")

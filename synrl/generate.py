@@ -30,7 +30,9 @@ from synrl.render.frames import render_frames
 from synrl.render.shapes import parse_color
 from synrl.render.video import EncoderSettings, VideoWriter
 from synrl.suite import get_task
-from synrl.suite.base import Question, Simulation, Task, TaskError, VideoSpec
+from synrl.suite.base import Plan, Question, Simulation, Task, TaskError, VideoSpec
+from synrl.suite._when.family import when_sample
+from synrl.suite._when.mixture import parse_question_types
 
 __all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "parse_shard", "write_video"]
 
@@ -78,15 +80,28 @@ def build_sample(request: SampleRequest) -> BuiltSample:
     """Simulate and phrase one sample (no pixels yet). Pure: same request, same result."""
     task = get_task(request.task_id)
     rng = np.random.default_rng(request.seed)
-    plan = task.plan(request.index, request.difficulty, request.question_types,
-                     dict(request.task_options), stream=f"{request.split}|{request.base_seed}")
-    if request.round != 1:
-        if request.round not in task.rounds:
-            raise TaskError(f"task {task.id!r} has no curriculum round {request.round}")
-        plan = replace(plan, options={**plan.options, "round": request.round})
+    mixture = parse_question_types(request.question_types)
+    form, index = mixture.deal(request.index)
+    stream = f"{request.split}|{request.base_seed}"
     spec = video_spec(request.video)
-    sim = task.simulate(plan, rng, request.difficulty, spec)
-    question = task.question(sim, plan, rng, request.difficulty)
+
+    def plan_for(plan_index: int) -> Plan:
+        plan = task.plan(plan_index, request.difficulty, mixture.base_types or None,
+                         dict(request.task_options), stream=stream)
+        if request.round != 1:
+            if request.round not in task.rounds:
+                raise TaskError(f"task {task.id!r} has no curriculum round {request.round}")
+            plan = replace(plan, options={**plan.options, "round": request.round})
+        return plan
+
+    if form == "base":
+        plan = plan_for(index)
+        sim = task.simulate(plan, rng, request.difficulty, spec)
+        question = task.question(sim, plan, rng, request.difficulty)
+    else:  # a "when" sample: the task simulates, the shared family asks
+        sim, question = when_sample(task.id, form, index, stream, rng,
+                                    lambda k: task.simulate(plan_for(k), rng,
+                                                            request.difficulty, spec))
     record = build_record(task, split=request.split, base_seed=request.base_seed,
                           index=request.index, seed=request.seed,
                           difficulty=request.difficulty, sim=sim, question=question,

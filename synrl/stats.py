@@ -28,6 +28,11 @@ DEFAULT_THRESHOLD = 3.0  # points above chance a baseline may reach
 MC_BASELINES = ("option_text_prior", "numeric_rank_prior", "longest_option", "shortest_option",
                 "most_similar_option", "letter_prior")
 OPEN_BASELINES = ("most_frequent_answer",)
+# Interval answers ("when" questions): the share of blind guesses at IoU >= INTERVAL_IOU
+# (R@0.5), which may not exceed INTERVAL_LIMIT percent whatever the threshold.
+INTERVAL_BASELINES = ("middle_half", "middle_typical_length")
+INTERVAL_IOU = 0.5
+INTERVAL_LIMIT = 10.0
 
 
 def form_of(record: dict[str, Any]) -> str:
@@ -135,6 +140,11 @@ def _mc_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]
         out["longest_option"].append(_credit({k: len(v) for k, v in options.items()}, answer))
         out["shortest_option"].append(_credit({k: -len(v) for k, v in options.items()}, answer))
         out["most_similar_option"].append(_credit(_similarity(options), answer))
+        spans = (record.get("query") or {}).get("option_intervals")
+        if spans:  # interval options: the one nearest the middle of the clip
+            middle = record["video"]["duration_ms"] / 2000
+            out.setdefault("middle_option", []).append(_credit(
+                {k: -abs((a + b) / 2 - middle) for k, (a, b) in spans.items()}, answer))
     return out
 
 
@@ -155,6 +165,41 @@ def _open_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, An
         top = {a for a, c in seen.items() if c == best}
         credits.append((1.0 / len(top)) if _answer_key(r) in top else 0.0)
     return {"most_frequent_answer": credits}
+
+
+def _interval(value: Any) -> tuple[float, float] | None:
+    try:
+        start, end = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return start, end
+
+
+def _iou(a: tuple[float, float], b: tuple[float, float]) -> float:
+    inter = max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+    union = max(a[1], b[1]) - min(a[0], b[0])
+    return inter / union if union > 0 else 0.0
+
+
+def _interval_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]]
+                        ) -> dict[str, list[float]]:
+    """Blind guesses of an interval answer, scored at IoU >= INTERVAL_IOU: the middle half
+    of the clip, and the middle of the clip with the form's median answer length (learned
+    on the other fold, as a model that never watches would learn it)."""
+    lengths = sorted(b - a for a, b in filter(None, (_interval(r.get("answer_value"))
+                                                     for r in train)))
+    typical = lengths[len(lengths) // 2] if lengths else 0.0
+    credits: dict[str, list[float]] = {name: [] for name in INTERVAL_BASELINES}
+    for r in test:
+        truth = _interval(r.get("answer_value"))
+        duration = r["video"]["duration_ms"] / 1000
+        guesses = {"middle_half": (duration / 4, 3 * duration / 4),
+                   "middle_typical_length": (duration / 2 - typical / 2,
+                                             duration / 2 + typical / 2)}
+        for name, guess in guesses.items():
+            hit = truth is not None and _iou(guess, truth) >= INTERVAL_IOU
+            credits[name].append(1.0 if hit else 0.0)
+    return credits
 
 
 # ------------------------------------------------------------------------------- tables
@@ -185,6 +230,8 @@ class Row:
         return max(self.baselines, key=lambda b: b.accuracy)
 
     def failing(self, threshold: float) -> bool:
+        if self.form.endswith("/interval") or self.form == "interval":
+            return self.best.accuracy > INTERVAL_LIMIT
         return self.best.accuracy - self.chance > threshold
 
     def as_dict(self) -> dict[str, Any]:
@@ -222,6 +269,8 @@ def _chance(records: Sequence[dict[str, Any]], answer_space: dict[Any, int]) -> 
     for r in records:
         if r["answer_type"] == "multiple_choice":
             total += 1.0 / len(r["options"])
+        elif r["answer_type"] == "interval":
+            continue  # no finite answer space: R@0.5 of blind guesses, limited on its own
         else:
             total += 1.0 / max(1, answer_space[(form_of(r), r.get("difficulty"))])
     return 100.0 * total / max(1, len(records))
@@ -255,7 +304,9 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
     per_task: dict[tuple[str, str], tuple[list, dict[str, list[float]]]] = {}
     for (task, form), recs in sorted(by_form.items()):
         mc = recs[0]["answer_type"] == "multiple_choice"
-        score: Callable = _mc_baselines if mc else _open_baselines
+        interval = recs[0]["answer_type"] == "interval"
+        score: Callable = (_mc_baselines if mc else
+                           _interval_baselines if interval else _open_baselines)
         folds = ([r for r in recs if _fold(r, split_seed) == 0],
                  [r for r in recs if _fold(r, split_seed) == 1])
         credits: dict[str, list[float]] = defaultdict(list)
@@ -265,7 +316,7 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
                 credits[name] += values
             ordered += test
         form_rows.append(_row(task, form, ordered, dict(credits), answer_space))
-        kind = "mc" if mc else "open"
+        kind = "mc" if mc else "interval" if interval else "open"
         all_recs, all_credits = per_task.setdefault((task, kind), ([], defaultdict(list)))
         all_recs += ordered
         for name, values in credits.items():

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from synrl.config import QUESTION_TYPES, VideoOptions
+from synrl.suite._when.mixture import MixtureError, parse_question_types
 from synrl.dataset import video_path
 from synrl.generate import SampleRequest, build_sample, write_video
 from synrl.suite.base import DIFFICULTY_LEVELS
@@ -144,9 +145,10 @@ def _check(spec: StreamSpec) -> None:
     for name in ("per_step", "workers", "queue", "cache_size", "world"):
         if getattr(spec, name) < 1:
             raise ValueError(f"stream spec: {name} must be at least 1")
-    bad = [q for q in spec.question_types if q not in QUESTION_TYPES]
-    if bad:
-        raise ValueError(f"stream spec: question types must be among {', '.join(QUESTION_TYPES)}")
+    try:
+        parse_question_types(spec.question_types)
+    except MixtureError as exc:
+        raise ValueError(f"stream spec: {exc}") from None
 
 
 def _worker(spec: StreamSpec, rank: int, worker: int, folder: str, out: Any, stop: Any) -> None:

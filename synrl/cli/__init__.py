@@ -78,7 +78,9 @@ def generate_command(
     difficulty: int = typer.Option(1, help="1 (easiest) .. 5"),
     workers: int = typer.Option(1, help="processes"),
     out: Path = typer.Option(Path("synrl-data"), help="dataset folder"),
-    question_types: str = typer.Option("mc,open", help="mc, open or mc,open"),
+    question_types: str = typer.Option(
+        "mc,open", help="forms, each optionally NAME:WEIGHT: mc, open, when (interval "
+        "answer), when_mc (interval options); e.g. when, or mc,open,when:2"),
     width: int = typer.Option(448), height: int = typer.Option(448), fps: int = typer.Option(30),
     background: str = typer.Option("white", help="name, #rrggbb or r,g,b"),
     crf: int = typer.Option(18, help="x264 CRF"),

@@ -22,6 +22,8 @@ def stats_command(
     tasks: Optional[str] = typer.Option(None, help="with --simulate: comma-separated task ids"),
     seed: int = typer.Option(0, help="with --simulate: base seed"),
     split: str = typer.Option("train", help="with --simulate: train | val | test"),
+    question_types: str = typer.Option("mc,open", help="with --simulate: question types as for "
+                                       "synrl generate (e.g. when, or mc,open,when)"),
     forms: bool = typer.Option(False, "--forms", help="also print one row per question form"),
     as_json: Optional[Path] = typer.Option(None, "--json", help="also write the tables as JSON"),
 ) -> None:
@@ -45,8 +47,9 @@ def stats_command(
         try:
             for task_id in ids:
                 get_task(task_id)
-            records = build_records(ids, simulate, split=split, seed=seed)
-        except TaskError as exc:
+            records = build_records(ids, simulate, split=split, seed=seed,
+                                    question_types=split_list(question_types) or ["mc", "open"])
+        except (TaskError, ValueError) as exc:
             fail(str(exc))
     if not records:
         fail("no records")
@@ -59,7 +62,8 @@ def stats_command(
         as_json.write_text(json.dumps(stats.as_dict(), indent=1, sort_keys=True) + "\n",
                            encoding="utf-8")
     if stats.failures:
-        names = ", ".join(f"{r.task}/{r.form} ({r.best.name} +{r.best.accuracy - r.chance:.1f})"
+        names = ", ".join(f"{r.task}/{r.form} ({r.best.name} {r.best.accuracy:.1f}%, chance "
+                          f"{r.chance:.1f})"
                           for r in stats.failures)
         console.print(f"[bold red]{len(stats.failures)} over chance + {threshold:g}:[/] {names}")
         raise typer.Exit(1)

@@ -2,7 +2,7 @@
 
 A task is one folder: ``task.py`` (registers the :class:`~synrl.suite.base.Task`),
 ``audit.py`` (registers the pixel auditor), ``cot.py`` (registers the grounded writer and
-the namer), and any helper modules they import (``draw.py``...). Folders are found in three
+the namer), ``when.py`` (optional: names its timeline events for "when" questions), and any helper modules they import (``draw.py``...). Folders are found in three
 places, in this order:
 
 1. the built-in suite: every ``synrl/suite/<name>/`` with a ``task.py`` (names starting
@@ -32,7 +32,7 @@ from synrl.suite.base import Task, TaskError
 ENTRY_POINT_GROUP = "synrl.suite"
 TASK_PATH_ENV = "SYNRL_TASK_PATH"
 EXTERNAL_PACKAGE = "synrl_ext"
-MODULE_KINDS = ("task", "audit", "cot")
+MODULE_KINDS = ("task", "audit", "cot", "when")
 
 _BUILTIN = Path(__file__).resolve().parent
 
@@ -74,7 +74,7 @@ def task_packages() -> list[str]:
 
 
 def load_modules(kind: str) -> None:
-    """Import module ``kind`` (``task``, ``audit`` or ``cot``) of every task folder that has
+    """Import module ``kind`` (``task``, ``audit``, ``cot`` or ``when``) of every task folder that has
     one; importing runs its registration decorators."""
     if kind not in MODULE_KINDS:
         raise ValueError(f"unknown task module kind {kind!r}; use one of {', '.join(MODULE_KINDS)}")
