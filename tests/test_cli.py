@@ -36,7 +36,7 @@ def test_tasks_lists_the_registry():
     (["--difficulty", "9"], "difficulty"),
     (["--split", "dev"], "unknown split"),
     (["--background", "plaid"], "not a colour"),
-    (["--question-types", "essay"], "question types"),
+    (["--question-types", "essay"], "unknown question type"),
 ])
 def test_bad_generate_options(tmp_path, args, needle):
     out = tmp_path / "never"
