@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 from PIL import Image
 
 from synrl.eval.config import FrameConfig
+from synrl.render.loader import frame_index, load_frames
 from synrl.render.video import VideoError
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
@@ -89,36 +89,17 @@ def load_clip(path: str | Path, config: FrameConfig, clip: tuple[float, float] |
 
     The frames are the ones lmms-eval would show for the same ``num_frames``/``fps`` (see
     :func:`sample_indices`): frame indices count decoded frames, as lmms-eval's PyAV reader
-    does, and each frame's time is its index over the stream's average rate. Decoding stops
-    after the last wanted index. Raises :class:`VideoError`.
+    does, and each frame's time is its presentation timestamp from the first frame (its index
+    over the rate for a constant-rate video). Frames come from :mod:`synrl.render.loader`,
+    the loader training uses too: each decoded from its nearest keyframe. Raises
+    :class:`VideoError`.
     """
     path = Path(path)
     if path.is_dir():
         return _load_folder(path, clip, config)
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            rate = float(stream.average_rate or 0) or 30.0
-            total = int(stream.frames or 0)
-            if total <= 0:
-                # No frame count in the header: count once (lmms-eval decodes all frames here too).
-                total = sum(1 for _ in container.decode(stream))
-                container.seek(0)
-            duration = total / rate
-            indices = sample_indices(total, rate, config, clip)
-            wanted = set(indices)
-            picked: dict[int, av.VideoFrame] = {}
-            for i, frame in enumerate(container.decode(stream)):
-                if i in wanted:
-                    picked[i] = frame
-                if i >= indices[-1]:
-                    break
-            # A header count above the decodable frames leaves the last indices unread; lmms-eval
-            # then shows fewer frames too.
-            kept = [i for i in indices if i in picked]
-            images = [resize(picked[i].to_image(), config) for i in kept]
-    except (av.FFmpegError, IndexError, OSError) as exc:
-        raise VideoError(f"{path}: cannot decode ({exc.__class__.__name__}: {exc})") from exc
-    if not images:
-        raise VideoError(f"{path}: no frames decoded")
-    return Clip(images, [i / rate for i in kept], duration)
+    index = frame_index(path)
+    rate = index.fps or 30.0
+    indices = sample_indices(index.num_frames, rate, config, clip)
+    loaded = load_frames(path, indices)
+    images = [resize(Image.fromarray(frame), config) for frame in loaded.frames]
+    return Clip(images, loaded.times, index.num_frames / rate)

@@ -1,7 +1,8 @@
 """Video decoding, frame sampling and the SFT collator (assistant-only loss).
 
-Frames are decoded here with PyAV (:func:`synrl.render.video.read_frames`) rather than by
-the processor's own video loader, so that SFT, GRPO and T-GRPO's shuffled groups all see
+Frames are decoded here with PyAV (:func:`synrl.render.loader.load_frames`, the loader
+evaluation uses too: each sampled frame decoded from its nearest keyframe, only the sampled
+frames kept) rather than by the processor's own video loader, so that SFT, GRPO and T-GRPO's shuffled groups all see
 exactly the same frames, sampled the same way, and so an unreadable file raises
 :class:`~synrl.render.video.VideoError` naming it instead of being skipped or replaced.
 """
@@ -18,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from synrl.render.video import VideoError, read_frames
+from synrl.render.loader import frame_index, load_frames
+from synrl.render.video import VideoError
 
 log = logging.getLogger(__name__)
 
@@ -84,29 +86,18 @@ def load_clip(path: str | Path, num_frames: int | None = 16, sample_fps: float |
     ``max_pixels`` bounds each frame's area here (aspect kept) so a 4K file does not blow
     memory before the processor's own resize.
     """
-    import av
-
     path = str(path)
-    if not Path(path).is_file():
-        raise VideoError(f"{path}: no such file")
-    try:
-        with av.open(path) as container:
-            stream = container.streams.video[0]
-            fps = float(stream.average_rate or stream.guessed_rate or 0)
-    except (av.FFmpegError, IndexError, OSError) as exc:
-        raise VideoError(f"{path}: cannot open ({exc.__class__.__name__}: {exc})") from exc
-    frames = list(read_frames(path))
-    if not frames:
-        raise VideoError(f"{path}: no video frames")
-    indices = sample_indices(len(frames), fps, num_frames, sample_fps, max_frames, min_frames=min_frames)
-    chosen = np.stack([frames[i] for i in indices])
+    index = frame_index(path)
+    indices = sample_indices(index.num_frames, index.fps, num_frames, sample_fps, max_frames,
+                             min_frames=min_frames)
+    chosen = load_frames(path, indices).frames
     if max_pixels is not None and chosen.shape[1] * chosen.shape[2] > max_pixels:
         from PIL import Image
 
         scale = (max_pixels / (chosen.shape[1] * chosen.shape[2])) ** 0.5
         size = (max(1, int(chosen.shape[2] * scale)), max(1, int(chosen.shape[1] * scale)))
         chosen = np.stack([np.asarray(Image.fromarray(f).resize(size, Image.BICUBIC)) for f in chosen])
-    return Clip(chosen, fps or 1.0, indices, len(frames), path)
+    return Clip(chosen, index.fps or 1.0, indices, index.num_frames, path)
 
 
 @dataclass
