@@ -19,6 +19,7 @@ converting only the wanted frames.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ class FrameIndex:
     Arrays are in presentation order (frame ``i``): ``pts`` its timestamp, ``decode_pos`` its
     packet's position in decode order, ``start_pos`` the decode position of the keyframe a
     decode must start from to produce it. ``key_seek`` maps a keyframe's decode position to
-    the timestamp to seek to. ``pts`` is None for files that carry no usable timestamps.
+    the timestamps to seek to (its pts, then its dts if the pts overshoots). ``pts`` is None for files that carry no usable timestamps.
     """
 
     path: str
@@ -54,7 +55,7 @@ class FrameIndex:
     pts: np.ndarray | None
     decode_pos: np.ndarray | None
     start_pos: np.ndarray | None
-    key_seek: dict[int, int]
+    key_seek: dict[int, tuple[int, int]]
     packet_pos: dict[int, int]  # pts -> decode position, to place demuxed packets
 
     def times(self, indices: Sequence[int]) -> list[float]:
@@ -143,9 +144,11 @@ def _build_index(path: str) -> FrameIndex:
     key_seek = {}
     for pos in key_pos:
         dts = dec_dts[pos]
-        # Seek by the earlier of dts and pts: MP4 indexes samples by dts, Matroska by pts;
-        # landing on an earlier keyframe only costs decoding.
-        key_seek[int(pos)] = int(min(pts_arr[pos], dts if dts is not None else pts_arr[pos]))
+        # Seek by pts (FFmpeg's MP4 and Matroska demuxers land exactly on the keyframe);
+        # a demuxer that indexes by dts overshoots with it, and then gets the dts, which is
+        # never later (landing on an earlier keyframe only costs decoding).
+        key_seek[int(pos)] = (int(pts_arr[pos]), int(min(pts_arr[pos], dts if dts is not None
+                                                         else pts_arr[pos])))
     return FrameIndex(path, len(order), fps, time_base, pts_arr[order], order, start, key_seek,
                       {int(p): i for i, p in enumerate(dec_pts)})
 
@@ -207,18 +210,11 @@ class _Output:
 def _decode_run(container, stream, index: FrameIndex, start: int, frames: list[int],
                 out: _Output, fresh: bool) -> None:
     pts_wanted = {int(index.pts[i]): i for i in frames}
-    if not fresh:
-        container.seek(index.key_seek[start], backward=True, any_frame=False, stream=stream)
+    packets = container.demux(stream) if fresh else _seek(container, stream, index, start)
     ctx = stream.codec_context
-    landed = False
-    for packet in container.demux(stream):
+    for packet in packets:
         if packet.size == 0:
             break
-        pos = index.packet_pos.get(packet.pts if packet.pts is not None else -1)
-        if not landed:
-            if pos is None or pos > start or not packet.is_keyframe:
-                raise _SeekMissed()
-            landed = True
         ctx.skip_frame = "DEFAULT" if packet.pts in pts_wanted else "NONREF"
         for frame in packet.decode():
             i = pts_wanted.pop(frame.pts, None)
@@ -233,6 +229,20 @@ def _decode_run(container, stream, index: FrameIndex, start: int, frames: list[i
             out.put(i, frame)
     if pts_wanted:
         raise VideoError(f"{index.path}: frames {sorted(pts_wanted.values())} did not decode")
+
+
+def _seek(container, stream, index: FrameIndex, start: int):
+    """Packets from the keyframe at decode position `start` (or an earlier one)."""
+    for offset in dict.fromkeys(index.key_seek[start]):
+        container.seek(offset, backward=True, any_frame=False, stream=stream)
+        packets = container.demux(stream)
+        first = next(packets, None)
+        if first is None or first.pts is None:
+            continue
+        pos = index.packet_pos.get(first.pts)
+        if pos is not None and pos <= start and first.is_keyframe:
+            return itertools.chain([first], packets)
+    raise _SeekMissed()
 
 
 class _SeekMissed(Exception):
