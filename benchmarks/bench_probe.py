@@ -28,6 +28,8 @@ def main() -> None:
     parser.add_argument("--per-task", type=int, default=400)
     parser.add_argument("--test-per-task", type=int, default=200)
     parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--render-size", type=int, default=None,
+                        help="draw clips this large, then shrink them to --size")
     parser.add_argument("--frames", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--seed", type=int, default=0)
@@ -45,7 +47,7 @@ def main() -> None:
     tasks = (args.tasks.split(",") if args.tasks else
              [t for t in task_ids() if get_task(t).family == "short_term"])
     config = ProbeConfig(tuple(tasks), per_task=args.per_task, test_per_task=args.test_per_task,
-                         size=args.size, frames=args.frames, seed=args.seed,
+                         size=args.size, render_size=args.render_size, frames=args.frames, seed=args.seed,
                          threads=args.threads, model=ModelConfig(epochs=args.epochs))
     wall = time.perf_counter()
     report = run_probe(config, log=lambda line: print(line, flush=True))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
+from PIL import Image
 
 from synrl.config import VideoOptions
 from synrl.generate import SampleRequest, build_sample
@@ -129,19 +130,29 @@ def flips(task: Task, record: dict[str, Any]) -> Any:
         return None
 
 
+def _resized(frame: np.ndarray, size: int) -> np.ndarray:
+    if frame.shape[0] == size and frame.shape[1] == size:
+        return frame.copy()
+    return np.asarray(Image.fromarray(frame).resize((size, size), Image.Resampling.BOX))
+
+
 def build_samples(task_id: str, split: str, count: int, *, seed: int, size: int, frames: int,
                   difficulties: Sequence[int] = (1, 2, 3, 4, 5),
-                  forms: Sequence[str] | None = None) -> list[ProbeSample]:
+                  forms: Sequence[str] | None = None,
+                  render_size: int | None = None) -> list[ProbeSample]:
     """`count` samples of one task and split (difficulties in equal contiguous runs, as
     `synrl.stats.build_records` cuts them), rendered at `size` x `size`. With `forms`, only
-    samples of those templates: the generator's indices are walked until `count` of them."""
+    samples of those templates: the generator's indices are walked until `count` of them.
+    With `render_size`, clips are simulated and drawn at that size, then box-filtered down
+    to `size` (a task whose layout needs more room than `size` gives, like
+    `collision_count`'s planned contacts at 64 px)."""
     task = get_task(task_id)
     names = [t.name for t in task.available_templates(QUESTION_TYPES)]
     wanted = [n for n in names if forms is None or n in forms]
     if not wanted:
         raise TaskError(f"task {task_id!r} has no multiple-choice form among "
                         f"{', '.join(forms or [])}: use {', '.join(names)}")
-    video = VideoOptions(width=size, height=size)
+    video = VideoOptions(width=render_size or size, height=render_size or size)
     # Templates cycle over the indices: this many indices hold `count` wanted samples.
     span = -(-count * len(names) // len(wanted))
     out = []
@@ -151,13 +162,16 @@ def build_samples(task_id: str, split: str, count: int, *, seed: int, size: int,
         if plan.template.name not in wanted:
             continue
         request = SampleRequest(task_id, split, seed, index, difficulty, QUESTION_TYPES, video)
-        built = build_sample(request)
+        try:
+            built = build_sample(request)
+        except TaskError:  # a clip the task cannot lay out at this small size: left out
+            continue
         record = built.record
         slots = slots_of(record)
         if len(slots) > MAX_SLOTS:
             continue
         picked = frame_indices(built.sim.num_frames, frames)
-        clip = np.stack([f[..., :3].copy() for f in render_frames(built.sim, picked)])
+        clip = np.stack([_resized(f[..., :3], size) for f in render_frames(built.sim, picked)])
         colors, used = slot_colors(record, slots)
         backwards = flips(task, record)
         out.append(ProbeSample(

@@ -26,6 +26,7 @@ class ProbeConfig:
     per_task: int = 600  # training samples per task
     test_per_task: int = 300
     size: int = 64
+    render_size: int | None = None  # draw clips this large, then shrink them to `size`
     frames: int = 16
     seed: int = 0  # base seed of the generated sets and of training
     difficulties: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -86,7 +87,8 @@ def probe_task(task_id: str, config: ProbeConfig,
     baseline, the reversal flip agreement, and the verdict on the declared frame need."""
     task = get_task(task_id)
     kwargs = dict(seed=config.seed, size=config.size, frames=config.frames,
-                  difficulties=config.difficulties, forms=config.forms)
+                  difficulties=config.difficulties, forms=config.forms,
+                  render_size=config.render_size)
     started = time.process_time()
     train_set = build_samples(task_id, "train", config.per_task, **kwargs)
     test_set = build_samples(task_id, "test", config.test_per_task, **kwargs)
