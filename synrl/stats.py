@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
 from synrl.config import VideoOptions
@@ -224,6 +225,9 @@ class Row:
     baselines: list[Baseline]
     letters: Counter
     answers: Counter
+    # What the form needs of the frames, as its task declares (`Task.frame_needs`): "order",
+    # "frames", "static"; forms of several templates list each need; "" if undeclared.
+    frame_need: str = ""
 
     @property
     def best(self) -> Baseline:
@@ -240,6 +244,7 @@ class Row:
                 "chance": round(self.chance, 2),
                 "baselines": {b.name: round(b.accuracy, 2) for b in self.baselines},
                 "best": self.best.name, "excess": round(self.best.accuracy - self.chance, 2),
+                "frame_need": self.frame_need,
                 "letters": dict(sorted(self.letters.items())),
                 "answers": {a: round(100 * c / total, 1)
                             for a, c in self.answers.most_common(12)}}
@@ -323,7 +328,39 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
             all_credits[name] += values
     rows = [_row(task, kind, recs, dict(credits), answer_space)
             for (task, kind), (recs, credits) in sorted(per_task.items())]
+    needs = frame_needs_of_forms(sorted({task for task, _ in by_form}))
+    for row in form_rows:
+        row.frame_need = needs.get((row.task, row.form), "")
     return Stats(rows, form_rows, threshold)
+
+
+def frame_needs_of_forms(tasks: Sequence[str]) -> dict[tuple[str, str], str]:
+    """(task, form) -> the declared frame need of the templates asking that form. Records
+    do not name their template, so one record per template is simulated (no pixels) to see
+    which form it asks; a task that is not registered is left out."""
+    out: dict[tuple[str, str], str] = {}
+    for task_id in tasks:
+        out.update({(task_id, form): need for form, need in _task_frame_needs(task_id).items()})
+    return out
+
+
+@lru_cache(maxsize=None)
+def _task_frame_needs(task_id: str) -> dict[str, str]:
+    from synrl.generate import SampleRequest, build_sample
+    from synrl.suite import get_task
+    from synrl.suite.base import TaskError
+
+    try:
+        task = get_task(task_id)
+    except (LookupError, TaskError):  # records of a task this install does not know
+        return {}
+    needs: dict[str, set[str]] = defaultdict(set)
+    for index, template in enumerate(task.all_templates()):
+        need = task.frame_need(template.name)
+        if need is not None:
+            request = SampleRequest(task_id, "train", 0, index, 1, ("mc", "open"), VideoOptions())
+            needs[form_of(build_sample(request).record)].add(need)
+    return {form: "|".join(sorted(n)) for form, n in needs.items()}
 
 
 # ------------------------------------------------------------------- records, no pixels

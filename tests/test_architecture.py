@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("checks", ["synrl.audit", "synrl.audit.*", "synrl.suite.*.audit", "synrl.cot", "synrl.cot.*",
                 "synrl.suite.*.cot", "synrl.llm", "synrl.llm.*", "synrl.rewards", "synrl.rewards.*"]),
     ("consumers", ["synrl.export", "synrl.export.*", "synrl.train", "synrl.train.*", "synrl.eval",
-                   "synrl.eval.*", "synrl.browse", "synrl.browse.*", "synrl.verl", "synrl.verl.*"]),
+                   "synrl.eval.*", "synrl.browse", "synrl.browse.*", "synrl.verl", "synrl.verl.*",
+                   "synrl.probe", "synrl.probe.*"]),
     ("cli", ["synrl.cli", "synrl.cli.*", "synrl.cliutil"]),
 ]
 RANK = {name: i for i, (name, _) in enumerate(LAYERS)}

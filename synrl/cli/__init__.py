@@ -354,7 +354,7 @@ def version_command() -> None:
 
 # Subcommand groups, one module each in this package; each exposes register(app).
 for _module in ("synrl.cli.cot", "synrl.cli.train", "synrl.cli.eval", "synrl.cli.export",
-                "synrl.cli.stats"):
+                "synrl.cli.stats", "synrl.cli.probe"):
     importlib.import_module(_module).register(app)
 
 

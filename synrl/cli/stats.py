@@ -72,8 +72,8 @@ def stats_command(
 
 def _print(rows, title: str, threshold: float) -> None:
     table = Table(title=title)
-    for column in ("task", "form", "n", "chance", "best baseline", "best", "+pts", "letters",
-                   "top answers"):
+    for column in ("task", "form", "needs", "n", "chance", "best baseline", "best", "+pts",
+                   "letters", "top answers"):
         table.add_column(column, no_wrap=column in ("task", "form"))
     for row in rows:
         best = row.best
@@ -83,7 +83,7 @@ def _print(rows, title: str, threshold: float) -> None:
                            for k, v in sorted(row.letters.items()))
         total = sum(row.answers.values()) or 1
         answers = " ".join(f"{a[:12]}:{100 * c / total:.0f}" for a, c in row.answers.most_common(4))
-        table.add_row(row.task, row.form, str(row.n), f"{row.chance:.1f}", best.name,
+        table.add_row(row.task, row.form, row.frame_need or "-", str(row.n), f"{row.chance:.1f}", best.name,
                       f"{best.accuracy:.1f}", f"[{mark}]{excess:+.1f}[/]" if mark else f"{excess:+.1f}",
                       letters, answers)
     console.print(table)

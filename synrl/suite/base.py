@@ -19,6 +19,12 @@ from synrl.scene import Event, Simulation, Track, VideoSpec  # noqa: F401  (the 
 LETTERS = "ABCDEFGH"
 DIFFICULTY_LEVELS = (1, 2, 3, 4, 5)
 
+# What a question form needs of the video's frames (`Task.frame_needs`), from most to least:
+NEEDS_ORDER = "order"  # the frames in their order (or which one is first / last)
+NEEDS_FRAMES = "frames"  # several frames, in any order (a trail, a spread, a change)
+STATIC = "static"  # any one frame
+FRAME_NEEDS = (NEEDS_ORDER, NEEDS_FRAMES, STATIC)
+
 
 class TaskError(ValueError):
     """Invalid task options or an impossible request."""
@@ -211,6 +217,18 @@ class Task:
     # Curriculum rounds the task can generate (`synrl generate --round N`); round 2 doubles
     # the duration and the operations or events at the same pace (the paper's second round).
     rounds: ClassVar[tuple[int, ...]] = (1,)
+    # Per template name, what answering needs of the frames: one of FRAME_NEEDS (a yes/no
+    # choice twin shares its template's). Declared by the task like its reversal mapping;
+    # `synrl probe` measures it (ordered vs shuffled vs one frame), `synrl stats` shows it.
+    frame_needs: ClassVar[Mapping[str, str]] = {}
+
+    def frame_need(self, template: str) -> str | None:
+        """The declared frame need of template `template`, None if the task declares none."""
+        need = self.frame_needs.get(template)
+        if need is not None and need not in FRAME_NEEDS:
+            raise TaskError(f"task {self.id!r}: frame need {need!r} of template {template!r} "
+                            f"is not one of {', '.join(FRAME_NEEDS)}")
+        return need
 
     def resolve_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         """This task's options from a run's options (others are ignored), validated."""

@@ -17,6 +17,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import (AXIS_WALLS, Arena, distractor_tracks, object_radius,
                                scene_colors)
@@ -90,6 +91,13 @@ class Acceleration(Task):
         Template("profile", "multiple_choice", 4),
         Template("interval", "interval"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "onset": NEEDS_ORDER,
+        "profile": NEEDS_ORDER,
+        "interval": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "onset":

@@ -11,6 +11,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES, shape_name, usable_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_FRAMES, NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, Bounce
 from synrl.suite._shortterm.changes import EDGE_S, change_times, nearest_colors
@@ -72,6 +73,16 @@ class AttributeChange(Task):
         Template("change_count_open", "number"),
         Template("grew", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "what_changed": NEEDS_FRAMES,
+        "color_before": NEEDS_ORDER,
+        "shape_before": NEEDS_ORDER,
+        "change_count": NEEDS_ORDER,
+        "change_count_open": NEEDS_ORDER,
+        "grew": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         name = template.name

@@ -17,6 +17,7 @@ import numpy as np
 
 from synrl.render.tabletop import HALO_GAP
 from synrl.suite.base import Question, Template, VideoSpec, lerp
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                         list_question, number_question, stable_track,
                                         yes_no_question)
@@ -126,6 +127,16 @@ class Cards(LongTermTask):
         Template("ever_top", "yes_no"),
         Template("times_handled", "multiple_choice", 4, counts=True),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "pile": NEEDS_ORDER,
+        "pile_open": NEEDS_ORDER,
+        "card_position": NEEDS_ORDER,
+        "position_after": NEEDS_ORDER,
+        "ever_top": NEEDS_ORDER,
+        "times_handled": NEEDS_ORDER,
+    }
     ops_easy, ops_hard = 3, 12
 
     def answer_values(self, template: Template, difficulty: int) -> Sequence[Any]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from synrl.render.tabletop import HALO_GAP
 from synrl.suite.base import Question, Template, VideoSpec
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                         list_question, number_question, stable_track,
                                         yes_no_question)
@@ -111,6 +112,17 @@ class Chips(LongTermTask):
         Template("ever_empty", "yes_no"),
         Template("times_taken", "multiple_choice", 4, counts=True),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "cup_contents": NEEDS_ORDER,
+        "cup_contents_open": NEEDS_ORDER,
+        "cup_total": NEEDS_ORDER,
+        "richest_cup": NEEDS_ORDER,
+        "count_after": NEEDS_ORDER,
+        "ever_empty": NEEDS_ORDER,
+        "times_taken": NEEDS_ORDER,
+    }
     ops_easy, ops_hard = 3, 12
 
     def answer_values(self, template: Template, difficulty: int) -> Sequence[Any]:

@@ -8,6 +8,7 @@ import numpy as np
 
 from synrl.suite.base import (Plan, Question, Simulation, Task, TaskError, Template, VideoSpec,
                               lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import (AXIS_WALLS, Arena, Bounce, bouncing_track, distractor_tracks,
                                object_radius, scene_colors, wall_contact_events)
@@ -33,6 +34,14 @@ class CollisionCount(Task):
         Template("axis_contacts", "multiple_choice", 4, counts=True),
         Template("first_wall", "multiple_choice", 4),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "wall_contacts": NEEDS_ORDER,
+        "wall_contacts_open": NEEDS_ORDER,
+        "axis_contacts": NEEDS_ORDER,
+        "first_wall": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "first_wall":

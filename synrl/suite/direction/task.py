@@ -9,6 +9,7 @@ import numpy as np
 
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice, pivoted)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, object_radius, scene_colors
 from synrl.render.shapes import SHAPES
@@ -54,6 +55,14 @@ class Direction(Task):
         Template("final_direction", "multiple_choice", 4),
         Template("single", "multiple_choice", 4),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "path": NEEDS_ORDER,
+        "path_open": NEEDS_ORDER,
+        "final_direction": NEEDS_ORDER,
+        "single": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name in ("path", "path_open"):

@@ -16,6 +16,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, scene_colors
 
@@ -79,6 +80,14 @@ class Distance(Task):
         Template("trend", "multiple_choice", 3),
         Template("got_closer", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "closest_pair": NEEDS_ORDER,
+        "farthest_pair": NEEDS_ORDER,
+        "trend": NEEDS_ORDER,
+        "got_closer": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name in ("closest_pair", "farthest_pair"):

@@ -17,6 +17,7 @@ from synrl.render.shapes import SHAPES, shape_name, usable_colors
 from synrl.suite._shortterm.changes import change_times, nearest_colors
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice, pick_colors, pivoted)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, Bounce
 
@@ -71,6 +72,13 @@ class EventOrder(Task):
         Template("order_open", "list"),
         Template("first", "multiple_choice", 3),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "order": NEEDS_ORDER,
+        "order_open": NEEDS_ORDER,
+        "first": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         n = participant_count(difficulty)

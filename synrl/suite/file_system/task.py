@@ -17,6 +17,7 @@ import numpy as np
 from synrl.answers import canonical_list
 from synrl.render.terminal import DIRECTORY, MUTED, TEXT, TerminalLayout
 from synrl.suite.base import Plan, Question, Template, VideoSpec, lerp
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                   list_question, number_question, rank_balanced,
                                   stable_track, yes_no_question)
@@ -199,6 +200,17 @@ class FileSystem(LongTermTask):
         Template("file_count", "number"),
         Template("files_created", "multiple_choice", 4, counts=True),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "dir_files": NEEDS_ORDER,
+        "dir_files_open": NEEDS_ORDER,
+        "file_exists": NEEDS_ORDER,
+        "ever_deleted": NEEDS_ORDER,
+        "cwd_after": NEEDS_ORDER,
+        "file_count": NEEDS_ORDER,
+        "files_created": NEEDS_ORDER,
+    }
     ops_easy, ops_hard = 3, 12
 
     def op_seconds(self, difficulty: int) -> float:

@@ -18,6 +18,7 @@ import numpy as np
 from synrl.render.gridboards import BoardGeometry, cell_name, lifted_knob_radius, parse_cell
 from synrl.render.shapes import shape_name
 from synrl.suite.base import Question, Template, VideoSpec
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                         number_question, stable_track)
 from synrl.suite.registry import register
@@ -75,6 +76,16 @@ class GridSwap(LongTermTask):
         Template("cell_after", "multiple_choice", 4),
         Template("times_moved", "number"),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "displaced_count": NEEDS_ORDER,
+        "displaced_count_open": NEEDS_ORDER,
+        "object_cell": NEEDS_ORDER,
+        "cell_content": NEEDS_ORDER,
+        "cell_after": NEEDS_ORDER,
+        "times_moved": NEEDS_ORDER,
+    }
     ops_easy, ops_hard = 3, 12
 
     def answer_values(self, template: Template, difficulty: int) -> Sequence[Any]:

@@ -19,6 +19,7 @@ import numpy as np
 
 from synrl.render.gridboards import BoardGeometry, cell_name
 from synrl.suite.base import Question, Template, VideoSpec, lerp
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
                                         number_question, ordinal, stable_track)
 from synrl.suite.registry import register
@@ -199,6 +200,15 @@ class MathTrail(LongTermTask):
         Template("symbol_at_stop", "multiple_choice", 4),
         Template("operator_count", "number"),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "result": NEEDS_ORDER,
+        "result_open": NEEDS_ORDER,
+        "expression": NEEDS_ORDER,
+        "symbol_at_stop": NEEDS_ORDER,
+        "operator_count": NEEDS_ORDER,
+    }
     # Hops of the ball (the operations), at difficulty 1 and 5.
     ops_easy, ops_hard = 3, 13
 

@@ -13,6 +13,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES, unit_polygon
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, object_radius, scene_colors
 
@@ -114,6 +115,14 @@ class MotionCount(Task):
         Template("movements", "multiple_choice", 4, counts=True),
         Template("first_motion", "multiple_choice", 2),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "jumps": NEEDS_ORDER,
+        "jumps_open": NEEDS_ORDER,
+        "movements": NEEDS_ORDER,
+        "first_motion": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "first_motion":

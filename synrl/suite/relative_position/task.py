@@ -17,6 +17,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice, pivoted)
+from synrl.suite.base import NEEDS_FRAMES, NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, scene_colors
 
@@ -79,6 +80,14 @@ class RelativePosition(Task):
         Template("relation_change", "multiple_choice", 4),
         Template("passed", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "relation_start": NEEDS_ORDER,
+        "relation_end": NEEDS_ORDER,
+        "relation_change": NEEDS_ORDER,
+        "passed": NEEDS_FRAMES,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "relation_change":

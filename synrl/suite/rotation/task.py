@@ -10,6 +10,7 @@ import numpy as np
 from synrl.render.shapes import ORIENTED_SHAPES, SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, scene_colors
 
@@ -36,6 +37,14 @@ class Rotation(Task):
         Template("full_turns_open", "number"),
         Template("spins_clockwise", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "spin_direction": NEEDS_ORDER,
+        "full_turns": NEEDS_ORDER,
+        "full_turns_open": NEEDS_ORDER,
+        "spins_clockwise": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "spin_direction":

@@ -16,6 +16,7 @@ import numpy as np
 
 from synrl.render.gridboards import BoardGeometry, cell_name, parse_cell
 from synrl.suite.base import Question, Template, VideoSpec, lerp
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, cell_distractors,
                                         choice_question, list_question, number_question,
                                         ordinal, stable_track)
@@ -69,6 +70,15 @@ class SlidingPuzzle(LongTermTask):
         Template("times_moved", "number"),
         Template("hidden_row", "list"),
     )
+    # State tracking: the operations applied in their order (checked by `synrl probe`,
+    # reported by `synrl stats`).
+    frame_needs = {
+        "tile_cell": NEEDS_ORDER,
+        "tile_at": NEEDS_ORDER,
+        "moved_tile": NEEDS_ORDER,
+        "times_moved": NEEDS_ORDER,
+        "hidden_row": NEEDS_ORDER,
+    }
     ops_easy, ops_hard = 3, 12
 
     def op_seconds(self, difficulty: int) -> float:

@@ -10,6 +10,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_ORDER
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, object_radius, scene_colors
 
@@ -30,6 +31,12 @@ class SpeedChange(Task):
         Template("trend", "multiple_choice", 3),
         Template("faster_at_end", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "trend": NEEDS_ORDER,
+        "faster_at_end": NEEDS_ORDER,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         return TRENDS if template.name == "trend" else ("yes", "no")

@@ -11,6 +11,7 @@ import numpy as np
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, Template, Track,
                               VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_FRAMES
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import Arena, distractor_tracks, object_radius, scene_colors
 
@@ -143,6 +144,13 @@ class TrajectoryShape(Task):
         Template("closed_path", "yes_no"),
         Template("straight_path", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "shape": NEEDS_FRAMES,
+        "closed_path": NEEDS_FRAMES,
+        "straight_path": NEEDS_FRAMES,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         return PATH_SHAPES if template.name == "shape" else ("yes", "no")

@@ -12,6 +12,7 @@ from synrl.answers import canonical_list
 from synrl.render.shapes import SHAPES
 from synrl.suite.base import (Event, Plan, Question, Simulation, Task, TaskError, Template,
                               Track, VideoSpec, lerp, multiple_choice)
+from synrl.suite.base import NEEDS_FRAMES
 from synrl.suite.registry import register
 from synrl.suite._shortterm.arena import (Arena, Bounce, bouncing_track, object_radius, scene_colors,
                                wall_contact_events)
@@ -70,6 +71,14 @@ class VelocityRank(Task):
         Template("ranking_open", "list"),
         Template("faster_than", "yes_no"),
     )
+    # What answering needs of the frames (checked by `synrl probe`, reported by
+    # `synrl stats`).
+    frame_needs = {
+        "fastest": NEEDS_FRAMES,
+        "ranking": NEEDS_FRAMES,
+        "ranking_open": NEEDS_FRAMES,
+        "faster_than": NEEDS_FRAMES,
+    }
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         ids = object_ids(difficulty)
