@@ -127,70 +127,6 @@ def _seeded_permutation(n: int, *key: object) -> list[int]:
     return [int(i) for i in np.random.default_rng(seed).permutation(n)]
 
 
-def _letter_units(task: "Task", question_types: Sequence[str] | None, k: int
-                  ) -> tuple[int, list[int]]:
-    """(template cycle length, positions of its letter-planned K-option templates)."""
-    try:
-        templates = task.available_templates(question_types)
-    except TaskError:
-        return 1, []
-    return len(templates), [i for i, t in enumerate(templates)
-                            if t.letter_planned and t.n_options == k]
-
-
-_LETTER_CYCLES: dict[tuple[Any, ...], dict[str, list[int]]] = {}
-
-
-def _letter_cycle(task: "Task", question_types: Sequence[str] | None, k: int) -> list[int]:
-    """The letter slots (0..k-1, renamed per period by the plan's seeded permutation) of
-    `task`'s K-option samples, in order, over one period of the suite.
-
-    Built-in tasks are planned together, index by index over `k * lcm(cycle lengths)`
-    indices: each K-option template takes every slot once per block of k of its
-    occurrences (so no question form prefers a letter), and within a block the slot used
-    least so far over the whole suite, then within the task. A run of N samples per task
-    (`synrl generate --per-task N`, all tasks) is then balanced for every N, not only per
-    task: a per-task cycle leaves each task a partial block, and 16 such remainders could
-    pile up on one letter (3.8 points at 8 per task). At the end of a period every block
-    is complete and every count even, so the next period repeats the pattern. A task
-    from outside the built-in suite (a plugin) is planned alone, so installing it changes
-    no other task's records."""
-    from synrl.suite.registry import get_task, task_ids  # the registry imports this module
-
-    builtin = type(task).__module__.startswith("synrl.suite.")
-    ids = tuple(i for i in task_ids() if builtin and
-                type(get_task(i)).__module__.startswith("synrl.suite.")) or (task.id,)
-    if task.id not in ids:
-        ids = (task.id,)
-    key = (ids, None if question_types is None else frozenset(question_types), k)
-    if key not in _LETTER_CYCLES:
-        tasks = [task if i == task.id else get_task(i) for i in ids]
-        units = [(t.id, *_letter_units(t, question_types, k)) for t in tasks]
-        units = [u for u in units if u[2]]
-        period = k * math.lcm(*(length for _, length, _ in units))
-        total = [0] * k
-        cycles: dict[str, list[int]] = {tid: [] for tid, _, _ in units}
-        mine = {tid: [0] * k for tid, _, _ in units}
-        left: dict[tuple[str, int], list[int]] = {}
-        for index in range(period):
-            for rank, (tid, length, same) in enumerate(units):
-                position = index % length
-                if position not in same:
-                    continue
-                block = left.setdefault((tid, position), [])
-                if not block:
-                    block.extend(range(k))
-                # Ties rotate with the index and the task, so no slot is preferred.
-                slot = min(block, key=lambda s: (total[s], mine[tid][s],
-                                                 (s - index - rank) % k))
-                block.remove(slot)
-                total[slot] += 1
-                mine[tid][slot] += 1
-                cycles[tid].append(slot)
-        _LETTER_CYCLES[key] = cycles
-    return _LETTER_CYCLES[key][task.id]
-
-
 @dataclass(frozen=True)
 class Plan:
     """The balanced choices made before simulating: which template, which answer value,
@@ -291,10 +227,12 @@ class Task:
         differently ordered).
 
         Values: within a template, each block of V samples takes every answer value once.
-        Letters: see `_letter_cycle`; every K occurrences of a K-option template take every
-        letter once, and a run of N samples per task of the whole suite is balanced within
-        a question or two per letter for every N; the letters are renamed by a seeded
-        permutation per period of the cycle.
+        Letters: the task's multiple-choice samples with K options, counted across its
+        templates, cycle through a seeded order of the K letters (shifted by one after each
+        lcm(templates, K) block and by a per-task offset). Every K consecutive such samples
+        of a task take every letter once, so a run of 8 samples per task is balanced even
+        though each template occurs once or twice in it; and every K samples of one
+        template do too, so no question form prefers a letter.
         """
         templates = self.available_templates(question_types)
         if not templates:
@@ -313,10 +251,12 @@ class Task:
         if template.letter_planned:
             k = template.n_options
             same = [i for i, t in enumerate(templates) if t.letter_planned and t.n_options == k]
-            m = len(same) * j + same.index(position)  # the sample's rank among them
-            cycle = _letter_cycle(self, question_types, k)
-            period, slot = divmod(m, len(cycle))
-            letter = _seeded_permutation(k, stream, "letters", k, period)[cycle[slot]]
+            c = len(same)
+            m = c * j + same.index(position)  # the sample's rank among them in the task
+            # One shift per lcm(c, k) block: a template whose c shares a factor with k
+            # would otherwise only ever see some residues.
+            residue = (m + m // math.lcm(c, k) + zlib.crc32(self.id.encode())) % k
+            letter = _seeded_permutation(k, stream, "letters", k)[residue]
         return Plan(template, value, letter, self.resolve_options(options or {}))
 
     def count_options(self, plan: Plan, difficulty: int, value: int,

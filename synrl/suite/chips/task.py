@@ -243,17 +243,8 @@ class Chips(LongTermTask):
             return None
         query = {"kind": "richest_cup", "step": step, "mode": story.mode}
         text = f"{pre} Which cup holds the largest total value of chips {when}?"
-        def answer(s: Story):
-            sums = [sum(c) for c in s.states[s.hidden_step]]
-            top = int(np.argmax(sums))
-            return None if sums.count(sums[top]) > 1 else top
-        # The richest cup of alternative histories first (a missed or misread move), then
-        # the other cups at random: cups listed in order would offer the first cups most
-        # often and make the last ones right whenever offered.
-        wrong = self.distractor_values(story, answer, rng, n_options=plan.template.n_options)
-        wrong += [int(i) for i in rng.permutation(n_cups)]
-        return choice_question(plan, rng, text, cup_name(best),
-                               [cup_name(i) for i in wrong if i != best], query, want)
+        others = [cup_name(i) for i in range(n_cups) if i != best]
+        return choice_question(plan, rng, text, cup_name(best), others, query, want)
 
     def ask_count_after(self, ask: Ask) -> Question | None:
         """Template count_after."""

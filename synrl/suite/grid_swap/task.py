@@ -257,9 +257,7 @@ class GridSwap(LongTermTask):
         def answer(s: Story):
             return s.states[s.hidden_step][cell]
         wrong = [describe(o) for o in self.distractor_values(story, answer, rng)]
-        # The rest at random, "empty" among the objects: always offering it first would
-        # make it a text a rule could learn to rule out.
-        wrong += [describe(int(o) - 1) for o in rng.permutation(k + 1)]
+        wrong += [describe(o) for o in [-1] + [int(i) for i in rng.permutation(k)]]
         return choice_question(plan, rng, text, describe(hidden[cell]), wrong, query, want)
 
     def ask_times_moved(self, ask: Ask) -> Question | None:
