@@ -189,70 +189,101 @@ def test_shards_then_merge_write_nothing_more(tmp_path, reference):
 
 # ---------------------------------------------------------------------------- Ray
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ray_status(address: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ray.scripts.scripts", "status", "--address", address],
+                          env=env, capture_output=True, text=True)
+
+
+def _stop_nodes(nodes: list[subprocess.Popen]) -> None:
+    for node in reversed(nodes):
+        _kill_group(node.pid, signal.SIGTERM)
+    for node in reversed(nodes):
+        try:
+            node.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pass
+        # `ray start` forks its daemons into the group it leads: none may outlive it.
+        _kill_group(node.pid, signal.SIGKILL)
+        node.wait()
+
+
+def _start_cluster(env: dict, ray_cli: list[str], temp: Path) -> tuple[str, list[subprocess.Popen]]:
+    """Start a head and a worker node; on failure the nodes are stopped and RuntimeError
+    carries both nodes' logs."""
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    head_log, worker_log = temp / "head.log", temp / "worker.log"
+    nodes = [subprocess.Popen(ray_cli + ["--head", "--port", str(port), "--temp-dir", str(temp),
+                                         "--include-dashboard", "false"],
+                              env=env, start_new_session=True, stdout=head_log.open("a"),
+                              stderr=subprocess.STDOUT)]
+
+    def start_worker() -> subprocess.Popen:
+        return subprocess.Popen(ray_cli + ["--address", address, *_own_ports()], env=env,
+                                start_new_session=True, stdout=worker_log.open("a"), stderr=subprocess.STDOUT)
+
+    def fail(why: str) -> RuntimeError:
+        _stop_nodes(nodes)
+        logs = "\n".join(f"--- {log.name}:\n{log.read_text()[-2000:] if log.exists() else ''}"
+                         for log in (head_log, worker_log))
+        return RuntimeError(f"{why}\n{logs}")
+
+    deadline = time.time() + 240
+    while _ray_status(address, env).returncode != 0:  # the head accepts nodes once its GCS answers
+        if time.time() > deadline or nodes[0].poll() is not None:
+            raise fail("the Ray head did not start")
+        time.sleep(1)
+    nodes.append(start_worker())
+    # Ray gives a raylet a fixed 30 s to register with the GCS; on a loaded 2-core machine
+    # that can pass and the node exits ("timed out during startup", or its raylet exits):
+    # start it again, up to three times.
+    restarts = 0
+    deadline = time.time() + 150
+    while _ray_status(address, env).stdout.count(" node_") < 2:
+        if nodes[0].poll() is not None:
+            raise fail("the Ray head exited while the worker joined")
+        if nodes[1].poll() is not None and restarts < 3:
+            restarts += 1
+            nodes[1] = start_worker()
+        if time.time() > deadline or nodes[1].poll() is not None:
+            raise fail("the Ray worker did not join")
+        time.sleep(1)
+    return address, nodes
+
+
 @pytest.fixture(scope="module")
 def ray_cluster():
     """A head and one worker node started with `ray start` on this machine, 1 CPU each,
-    torn down by killing the two process groups this fixture started."""
+    torn down by killing the two process groups this fixture started. A CI run once saw the
+    worker wait minutes for a head whose GCS had answered `ray status` (both on the node's
+    own address): a cluster that does not come up is started afresh on a new port, twice."""
     pytest.importorskip("ray")
-    temp = tempfile.mkdtemp(prefix="ray-", dir="/tmp")  # Ray's socket paths must stay short
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "OMP_NUM_THREADS": "1",
            "PYTHONPATH": os.pathsep.join(p for p in (str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")) if p)}
     ray_cli = [sys.executable, "-m", "ray.scripts.scripts", "start", "--block", "--num-cpus", "1",
                "--node-ip-address", "127.0.0.1", "--disable-usage-stats"]
-    nodes = [subprocess.Popen(ray_cli + ["--head", "--port", str(port), "--temp-dir", temp,
-                                         "--include-dashboard", "false"],
-                              env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)]
-    address = f"127.0.0.1:{port}"
-    try:
-
-        deadline = time.time() + 240
-        while True:  # the head accepts nodes once its GCS answers
-            probe = subprocess.run([sys.executable, "-m", "ray.scripts.scripts", "status",
-                                    "--address", address], env=env, capture_output=True)
-            if probe.returncode == 0:
-                break
-            assert time.time() < deadline and nodes[0].poll() is None, "the Ray head did not start"
-            time.sleep(1)
-        worker_log = Path(temp) / "worker.log"
-
-        def start_worker() -> subprocess.Popen:
-            return subprocess.Popen(ray_cli + ["--address", address, *_own_ports()], env=env,
-                                    start_new_session=True, stdout=worker_log.open("a"), stderr=subprocess.STDOUT)
-
-        nodes.append(start_worker())
-        # Ray gives a raylet a fixed 30 s to register with the GCS; on a loaded 2-core machine
-        # that can pass and the node exits ("timed out during startup", or its raylet exits):
-        # start it again, up to three times.
-        restarts = 0
-        deadline = time.time() + 300
-        while True:
-            probe = subprocess.run([sys.executable, "-m", "ray.scripts.scripts", "status",
-                                    "--address", address], env=env, capture_output=True, text=True)
-            if probe.stdout.count(" node_") >= 2:
-                break
-            if nodes[1].poll() is not None and restarts < 3:
-                restarts += 1
-                nodes[1] = start_worker()
-            assert time.time() < deadline and nodes[1].poll() is None, \
-                "the Ray worker did not join:\n" + worker_log.read_text()[-3000:]
-            time.sleep(1)
-        yield address, env
-    finally:
-        for node in reversed(nodes):
-            _kill_group(node.pid, signal.SIGTERM)
-        for node in reversed(nodes):
-            try:
-                node.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                pass
-            # `ray start` forks its daemons into the group it leads: none may outlive it.
-            _kill_group(node.pid, signal.SIGKILL)
-            node.wait()
-        shutil.rmtree(temp, ignore_errors=True)
+    failures = []
+    for _ in range(3):
+        temp = Path(tempfile.mkdtemp(prefix="ray-", dir="/tmp"))  # Ray's socket paths must stay short
+        try:
+            address, nodes = _start_cluster(env, ray_cli, temp)
+        except RuntimeError as e:
+            failures.append(str(e))
+            shutil.rmtree(temp, ignore_errors=True)
+            continue
+        try:
+            yield address, env
+        finally:
+            _stop_nodes(nodes)
+            shutil.rmtree(temp, ignore_errors=True)
+        return
+    raise AssertionError("no Ray cluster came up in 3 starts:\n" + "\n".join(failures))
 
 
 def _kill_group(pgid: int, sig: int) -> None:
