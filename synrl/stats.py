@@ -21,6 +21,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Sequence
 
+import numpy as np
+
 from synrl.config import VideoOptions
 
 __all__ = ["Baseline", "Row", "Stats", "build_records", "compute", "form_of"]
@@ -31,7 +33,7 @@ MC_BASELINES = ("option_text_prior", "numeric_rank_prior", "longest_option", "sh
 OPEN_BASELINES = ("most_frequent_answer",)
 # Interval answers ("when" questions): the share of blind guesses at IoU >= INTERVAL_IOU
 # (R@0.5), which may not exceed INTERVAL_LIMIT percent whatever the threshold.
-INTERVAL_BASELINES = ("middle_half", "middle_typical_length")
+INTERVAL_BASELINES = ("middle_half", "middle_typical_length", "question_prior")
 INTERVAL_IOU = 0.5
 INTERVAL_LIMIT = 10.0
 
@@ -182,14 +184,31 @@ def _iou(a: tuple[float, float], b: tuple[float, float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def _question_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What the words of a "when" question tell without the video: the kind of event, the
+    edge asked ("start moving"), the ordinal ("for the second time") and the difficulty
+    (which sets the clip's length)."""
+    query = record.get("query") or {}
+    ordinal = query.get("occurrence") if (query.get("occurrences") or 1) > 1 else 0
+    return (query.get("event_type"), query.get("edge"), ordinal, record.get("difficulty"))
+
+
 def _interval_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]]
                         ) -> dict[str, list[float]]:
     """Blind guesses of an interval answer, scored at IoU >= INTERVAL_IOU: the middle half
-    of the clip, and the middle of the clip with the form's median answer length (learned
-    on the other fold, as a model that never watches would learn it)."""
+    of the clip, the middle of the clip with the form's median answer length, and the
+    median answer (as fractions of the clip) of questions that read the same
+    (:func:`_question_key`), all learned on the other fold, as a model that never watches
+    would learn them."""
     lengths = sorted(b - a for a, b in filter(None, (_interval(r.get("answer_value"))
                                                      for r in train)))
     typical = lengths[len(lengths) // 2] if lengths else 0.0
+    seen: dict[tuple[Any, ...], list[tuple[float, float]]] = defaultdict(list)
+    for r in train:
+        interval = _interval(r.get("answer_value"))
+        if interval is not None:
+            duration = r["video"]["duration_ms"] / 1000
+            seen[_question_key(r)].append((interval[0] / duration, interval[1] / duration))
     credits: dict[str, list[float]] = {name: [] for name in INTERVAL_BASELINES}
     for r in test:
         truth = _interval(r.get("answer_value"))
@@ -197,8 +216,13 @@ def _interval_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str
         guesses = {"middle_half": (duration / 4, 3 * duration / 4),
                    "middle_typical_length": (duration / 2 - typical / 2,
                                              duration / 2 + typical / 2)}
-        for name, guess in guesses.items():
-            hit = truth is not None and _iou(guess, truth) >= INTERVAL_IOU
+        prior = seen.get(_question_key(r))
+        if prior:
+            guesses["question_prior"] = (float(np.median([a for a, _ in prior])) * duration,
+                                         float(np.median([b for _, b in prior])) * duration)
+        for name in INTERVAL_BASELINES:
+            guess = guesses.get(name)
+            hit = truth is not None and guess is not None and _iou(guess, truth) >= INTERVAL_IOU
             credits[name].append(1.0 if hit else 0.0)
     return credits
 

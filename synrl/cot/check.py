@@ -53,6 +53,8 @@ class CheckResult:
     timestamps_ok: bool
     objects_ok: bool
     names_ok: bool = True
+    #: "when" questions: the chain cites the times at which the asked event starts and ends.
+    grounding_ok: bool = True
     timestamps: list[float] = field(default_factory=list)
     bad_timestamps: list[str] = field(default_factory=list)
     objects: list[str] = field(default_factory=list)
@@ -177,6 +179,11 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
                         f"{config.timestamp_tolerance_s:g} s of one): {', '.join(bad)}. "
                         f"Event times: {listed}.")
 
+    uncited = _uncited_moments(record, [value for _, value in times])
+    if uncited:
+        problems.append("The question asks when something happens: say at which time it starts and at "
+                        f"which it ends (within one frame); the reasoning never mentions {' or '.join(uncited)}.")
+
     known = _known_objects(record)
     mentions = mentioned_objects(think)
     unknown = sorted({f"{c} {shape_name(s)}" for c, s in mentions if (c, s) not in known})
@@ -197,6 +204,7 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
         timestamps_ok=not bad,
         objects_ok=not unknown,
         names_ok=not missing,
+        grounding_ok=not uncited,
         timestamps=[value for _, value in times],
         bad_timestamps=bad,
         objects=[f"{c} {shape_name(s)}" for c, s in mentions],
@@ -204,6 +212,20 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
         unknown_names=missing,
         problems=problems,
     )
+
+
+def _uncited_moments(record: Mapping[str, Any], mentioned_s: list[float]) -> list[str]:
+    """For a "when" record, the times the chain must cite but does not: the asked event's
+    start and end (its instant when it has no length), each within one frame (plus the
+    answer's 10 ms rounding). Empty for any other record."""
+    query = record.get("query") or {}
+    if query.get("kind") != "when":
+        return []
+    start, end = (float(v) for v in (record.get("answer_value") or record["answer"]))
+    wanted = [float(query["at_s"])] if query.get("instant") else [start, end]
+    tolerance = 1.0 / float(record["video"]["fps"]) + 0.01
+    return [format_timestamp(t * 1000, 2) for t in wanted
+            if not any(abs(t - m) <= tolerance for m in mentioned_s)]
 
 
 def _answer_words(record: Mapping[str, Any]) -> str:

@@ -75,7 +75,7 @@ def test_run_writes_charts_and_an_html_report(suite, tmp_path):
     assert metrics["by"]["task"]["direction"]["score"] == 1.0 and metrics["by"]["task"]["rotation"]["score"] == 0.0
 
     html = re.sub(r">\s+<", "><", (out / "report.html").read_text())
-    assert html.count("<svg") == 5
+    assert html.count("<svg") == 7  # overall, pass@k, one per breakdown (task, family, primitive, question, task_question)
     assert "<?xml" not in html
     for task, row in metrics["by"]["task"].items():
         assert f"<td>{task}</td><td>{row['questions']}</td>" in html
@@ -116,6 +116,6 @@ def test_compare_writes_delta_charts_and_html(suite, tmp_path):
     for key in ("task", "primitive", "family", "answer_type"):
         _check_chart(report / "charts", f"compare_by_{key}")
     html = re.sub(r">\s+<", "><", (report / "compare.html").read_text())
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 6  # overall and one per breakdown (task, family, primitive, question, task_question)
     assert '<td>task: rotation</td><td>2</td><td>0.0</td><td>100.0</td><td class="pos">+100.0</td>' in html
     assert '<td>task: direction</td><td>2</td><td>100.0</td><td>100.0</td><td class="">+0.0</td>' in html

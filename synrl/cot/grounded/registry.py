@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -33,6 +34,17 @@ class MissingWriterError(LookupError):
 WRITERS: Registry[Writer] = Registry("grounded writer", loader=lambda: load_modules("cot"))
 
 
+#: Writers of question families that every task can ask (keyed by ``query.kind``): their
+#: reasoning comes from the family's own query, whatever task's video it is about.
+FAMILY_WRITERS: Registry[Writer] = Registry(
+    "question-family writer", loader=lambda: importlib.import_module("synrl.cot.grounded.when"))
+
+
+def register_family_writer(kind: str) -> Callable[[Writer], Writer]:
+    """Decorator registering the writer of records whose ``query.kind`` is ``kind``."""
+    return FAMILY_WRITERS.register(kind)
+
+
 def register_writer(task_id: str) -> Callable[[Writer], Writer]:
     """Decorator registering ``writer`` as the grounded CoT writer of ``task_id``."""
     return WRITERS.register(task_id)
@@ -57,8 +69,11 @@ def missing_writers(task_ids: Iterable[str]) -> list[str]:
 
 
 def grounded_think(record: Mapping[str, Any]) -> str:
-    """The think-block text the record's task writer produces."""
-    return get_writer(str(record["task"]))(WriterContext.for_record(record)).strip()
+    """The think-block text the record's question family's writer (a "when" question) or
+    else its task's writer produces."""
+    kind = (record.get("query") or {}).get("kind")
+    writer = FAMILY_WRITERS.find(str(kind)) or get_writer(str(record["task"]))
+    return writer(WriterContext.for_record(record)).strip()
 
 
 def grounded_cot(record: Mapping[str, Any]) -> str:

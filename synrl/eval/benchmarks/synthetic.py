@@ -14,7 +14,9 @@ A synrl dataset folder generated on the held-out split (seeds disjoint from trai
   synrl generate --split test --per-task 50 --out suite/
   suite/manifest.jsonl, suite/dataset.json, suite/videos/<id>.mp4
 Or let the loader generate it: --data suite/ --option per_task=50 [--option tasks=a,b]
-[--option width=448 --option height=448 --option fps=30]. Reported per task, family and primitive.
+[--option width=448 --option height=448 --option fps=30] [--option question_types=mc,open,when].
+Reported per task, family, primitive, question (the task's own, "when" or "when_mc") and
+task_question; "when" answers are scored as grounding (R@0.3/0.5/0.7, mIoU, mIoP).
 Options: split=test (only 'test' unless allow_split=1).
 """
 
@@ -34,6 +36,7 @@ def _generate(root: Path, options: Mapping[str, str]) -> None:
         config = GenerateConfig(
             tasks=tasks, per_task=int(options.get("per_task", 20)), split="test",
             seed=int(options.get("seed", 0)), out=root, video=video,
+            **({"question_types": options["question_types"].split(",")} if "question_types" in options else {}),
         )
         result = generate(config)
     except (ValidationError, TaskError, DatasetError, ValueError) as exc:
@@ -67,14 +70,25 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
     for record in records:
         if wanted and record["task"] not in wanted:
             continue
+        question = _question_group(record)
         samples.append(
             EvalSample(
                 id=record["id"], benchmark="synthetic", video=str((root / record["video"]["path"]).resolve()),
                 question=record["question"], answer_type=record["answer_type"], answer=record["answer"],
                 options=record.get("options"), answer_ordered=is_ordered(record),
                 answer_tolerance=record.get("answer_tolerance"),
+                metric="grounding" if record["answer_type"] == "interval" else "accuracy",
                 groups={"task": record["task"], "family": record["family"], "primitive": record["primitive"],
-                        "answer_type": record["answer_type"]},
+                        "answer_type": record["answer_type"], "question": question,
+                        "task_question": f"{record['task']}/{question}"},
             )
         )
     return samples
+
+
+def _question_group(record: Mapping[str, object]) -> str:
+    """"when" (open interval), "when_mc" (interval options), or "task" (the task's own)."""
+    query = record.get("query") or {}
+    if isinstance(query, Mapping) and query.get("kind") == "when":
+        return "when" if record["answer_type"] == "interval" else "when_mc"
+    return "task"

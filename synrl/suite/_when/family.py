@@ -128,6 +128,8 @@ class Candidate:
     instant: bool
     occurrence: int
     occurrences: int
+    # Every occurrence of the same question, in time order (a chain of thought counts them).
+    siblings: tuple[tuple[float, float], ...] = ()
 
     @property
     def interval(self) -> list[float]:
@@ -150,6 +152,7 @@ def candidates(task_id: str, sim: Simulation) -> list[Candidate]:
     for question, members in groups.items():
         members.sort(key=lambda m: (m[2][0], m[2][1]))
         n = len(members)
+        siblings = tuple((m[2][0], m[2][1]) for m in members)
         for k, (moment, event, (start, end, instant)) in enumerate(members):
             close = [o for o in members if o is not members[k]
                      and abs(o[2][0] - start) < frame and abs(o[2][1] - end) < frame]
@@ -162,7 +165,8 @@ def candidates(task_id: str, sim: Simulation) -> list[Candidate]:
             nth = f" for the {ordinal_word(k + 1)} time" if n > 1 else ""
             when = f" the {ordinal_word(k + 1)} time" if n > 1 else ""
             out.append(Candidate(moment, event, question.replace(NTH, nth),
-                                 moment.clause.replace(NTH, when), start, end, instant, k + 1, n))
+                                 moment.clause.replace(NTH, when), start, end, instant, k + 1, n,
+                                 siblings if n > 1 else ()))
     out.sort(key=lambda c: (c.start, c.end, c.text))
     return out
 
@@ -172,12 +176,11 @@ def _permutation(n: int, *key: object) -> list[int]:
     return [int(i) for i in np.random.default_rng(seed).permutation(n)]
 
 
-def pick(found: Sequence[Candidate], duration: float, task_id: str, stream: str, index: int,
-         rng: np.random.Generator, strict: bool = False) -> Candidate | None:
-    """The asked moment: the slice of the clip its midpoint should fall in follows a seeded
-    permutation of the SLICE_EDGES slices per block of samples, so asked intervals
-    cover the clip evenly whenever events allow; among the moments nearest that slice one
-    is drawn at random. ``strict``: None unless a moment lies in the slice."""
+def _slice_distance(duration: float, task_id: str, stream: str,
+                    index: int) -> Callable[[Candidate], float]:
+    """How far (seconds) a moment's midpoint lies from the slice of the clip planned for
+    sample ``index``: the slice follows a seeded permutation of the SLICE_EDGES slices per
+    block of samples, so asked intervals cover the clip evenly whenever events allow."""
     block, offset = divmod(index, POSITION_SLICES)
     target = _permutation(POSITION_SLICES, task_id, stream, "when-slice", block)[offset]
     lo, hi = SLICE_EDGES[target] * duration, SLICE_EDGES[target + 1] * duration
@@ -185,7 +188,14 @@ def pick(found: Sequence[Candidate], duration: float, task_id: str, stream: str,
     def distance(c: Candidate) -> float:
         mid = (c.start + c.end) / 2
         return max(0.0, lo - mid, mid - hi)
+    return distance
 
+
+def pick(found: Sequence[Candidate], duration: float, task_id: str, stream: str, index: int,
+         rng: np.random.Generator, strict: bool = False) -> Candidate | None:
+    """The asked moment: one drawn at random among the moments nearest the slice of the
+    clip planned for sample ``index``. ``strict``: None unless a moment lies in the slice."""
+    distance = _slice_distance(duration, task_id, stream, index)
     best = min(distance(c) for c in found)
     if strict and best > 0:
         return None
@@ -202,8 +212,8 @@ def distractor_intervals(sim: Simulation, truth: Candidate, found: Sequence[Cand
     """Wrong intervals taken from the same video, none overlapping the answer by
     MAX_DISTRACTOR_IOU or more, in this order of preference: the other nameable moments,
     any other event, the windows around other events' starts and ends, then the answer's
-    own near-misses (the same span mirrored in time, or moved by its length: a viewer who
-    counted one event off)."""
+    own near-misses (the same span mirrored in time, or moved by one to three times its
+    length: a viewer who counted one or more events off)."""
     duration = sim.duration_s
     named = [c.interval for c in found if c is not truth]
     others, edges = [], []
@@ -219,7 +229,8 @@ def distractor_intervals(sim: Simulation, truth: Candidate, found: Sequence[Cand
                     edges.append([a, b])
     length = truth.end - truth.start
     near = [[round(duration - truth.end, 2), round(duration - truth.start, 2)]]
-    near += [[round(truth.start + d, 2), round(truth.end + d, 2)] for d in (-length, length)
+    near += [[round(truth.start + d, 2), round(truth.end + d, 2)]
+             for d in (k * length for k in (-1, 1, -2, 2, -3, 3))
              if truth.start + d >= 0 and truth.end + d <= duration]
     pool: list[list[float]] = []
     for group in (named, others, edges, near):
@@ -243,9 +254,27 @@ def when_question(task_id: str, sim: Simulation, form: str, index: int, stream: 
     chosen = pick(found, sim.duration_s, task_id, stream, index, rng, strict)
     if chosen is None:
         return None
-    event_index = chosen.moment.event
+    query = _query(chosen, form)
+    if form == "when":
+        value = chosen.interval
+        return Question(chosen.text, "interval", value, interval_text(value), None, query, value)
+    pool = distractor_intervals(sim, chosen, found, rng)
+    if len(pool) < N_OPTIONS - 1 and not strict:
+        # A long event in a short clip with few others (one turn at difficulty 1) leaves no
+        # three intervals apart from it: ask the nearest moment that has them instead.
+        distance = _slice_distance(sim.duration_s, task_id, stream, index)
+        for other in sorted((c for c in found if c is not chosen), key=distance):
+            pool = distractor_intervals(sim, other, found, rng)
+            if len(pool) >= N_OPTIONS - 1:
+                return _options_question(task_id, sim, other, index, stream, rng, pool)
+    if len(pool) < N_OPTIONS - 1:
+        return None
+    return _options_question(task_id, sim, chosen, index, stream, rng, pool)
+
+
+def _query(chosen: Candidate, form: str) -> dict[str, Any]:
     query: dict[str, Any] = {
-        "kind": "when", "form": "open" if form == "when" else "mc", "event": event_index,
+        "kind": "when", "form": "open" if form == "when" else "mc", "event": chosen.moment.event,
         "event_type": chosen.event.type, "occurrence": chosen.occurrence,
         "occurrences": chosen.occurrences, "instant": chosen.instant, "clause": chosen.clause}
     if chosen.moment.edge is not None:
@@ -253,14 +282,17 @@ def when_question(task_id: str, sim: Simulation, form: str, index: int, stream: 
     if chosen.instant:
         query.update({"at_s": round(instant_time(chosen.event, chosen.moment.edge), 3),
                       "window_s": INSTANT_WINDOW_S})
+    if chosen.siblings:
+        query["occurrence_intervals"] = [list(i) for i in chosen.siblings]
     if "object" in chosen.event.params:
         query["object"] = chosen.event.params["object"]
+    return query
+
+
+def _options_question(task_id: str, sim: Simulation, chosen: Candidate, index: int, stream: str,
+                      rng: np.random.Generator, pool: list[list[float]]) -> Question:
+    query = _query(chosen, "when_mc")
     value = chosen.interval
-    if form == "when":
-        return Question(chosen.text, "interval", value, interval_text(value), None, query, value)
-    pool = distractor_intervals(sim, chosen, found, rng)
-    if len(pool) < N_OPTIONS - 1:
-        return None
     block, offset = divmod(index, N_OPTIONS)
     letter_index = _permutation(N_OPTIONS, task_id, stream, "when-letter", block)[offset]
     wrong = [pool[i] for i in range(N_OPTIONS - 1)]
