@@ -40,8 +40,17 @@ ROUNDING_S = 0.005
 WINDOW_S = 0.5
 
 
-def register_when_auditor(task_id: str) -> Callable[[WhenAuditor], WhenAuditor]:
-    """Decorator registering the "when" auditor of ``task_id``."""
+# Event types whose bounds the pixels cannot place within one frame, and the frames their
+# auditor declares instead: (task, event type) -> frames.
+WIDER_TOLERANCE: dict[tuple[str, str], int] = {}
+
+
+def register_when_auditor(task_id: str, wider: dict[str, int] | None = None
+                          ) -> Callable[[WhenAuditor], WhenAuditor]:
+    """Decorator registering the "when" auditor of ``task_id``; ``wider`` names the event
+    types it can only time within that many frames (said in its docstring, with why)."""
+    for event_type, frames in (wider or {}).items():
+        WIDER_TOLERANCE[(task_id, event_type)] = int(frames)
     return WHEN_AUDITORS.register(task_id)
 
 
@@ -59,8 +68,10 @@ def asked_event(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def tolerance_s(record: dict[str, Any]) -> float:
-    """One frame, plus the rounding of the answer to 10 ms."""
-    return 1.0 / record["video"]["fps"] + ROUNDING_S + 1e-6
+    """One frame (or the frames the task's auditor declares for the event type), plus the
+    rounding of the answer to 10 ms."""
+    frames = WIDER_TOLERANCE.get((record["task"], record["query"]["event_type"]), 1)
+    return frames / record["video"]["fps"] + ROUNDING_S + 1e-6
 
 
 def window(at: float, record: dict[str, Any]) -> list[float]:
@@ -214,6 +225,39 @@ def reversals(series: np.ndarray, usable: np.ndarray, fps: float,
                 continue
             at = float((a2 - a1) / (b1 - b2))
             out.append((at, side, float(a1 + b1 * at)))
+    return out
+
+
+def turns(obs: Observation, fps: float, min_degrees: float, min_speed: float = 10.0
+          ) -> list[tuple[float, float]]:
+    """(time, signed degrees) of every turn of a path made of straight stretches: frames
+    where the velocities fitted on the FIT_FRAMES frames before and after differ in
+    heading by more than ``min_degrees`` (the largest of a run of such frames), timed where
+    the two fitted lines meet. Positive degrees turn clockwise on screen (a right turn to
+    the mover, image y pointing down)."""
+    t = np.arange(len(obs.x)) / fps
+    points = np.stack([obs.x, obs.y], axis=1)
+    usable = obs.found
+    found: list[tuple[int, float, np.ndarray, np.ndarray]] = []
+    for k in range(1, len(t) - 1):
+        before, after = side_frames(usable, k, -1), side_frames(usable, k, +1)
+        if before.size < 2 or after.size < 2:
+            continue
+        v1 = fit_line(t[before], points[before])[1]
+        v2 = fit_line(t[after], points[after])[1]
+        if min(np.hypot(*v1), np.hypot(*v2)) < min_speed:
+            continue
+        angle = float(np.degrees(np.arctan2(v1[0] * v2[1] - v1[1] * v2[0], v1 @ v2)))
+        if abs(angle) > min_degrees:
+            found.append((k, angle, before, after))
+    out = []
+    run: list[tuple[int, float, np.ndarray, np.ndarray]] = []
+    for item in found + [(-10, 0.0, np.empty(0), np.empty(0))]:
+        if run and (item[0] != run[-1][0] + 1 or np.sign(item[1]) != np.sign(run[-1][1])):
+            k, angle, before, after = max(run, key=lambda r: abs(r[1]))
+            out.append((meeting_time(t, points, before, after), angle))
+            run = []
+        run.append(item)
     return out
 
 
