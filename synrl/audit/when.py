@@ -253,7 +253,8 @@ def turns(obs: Observation, fps: float, min_degrees: float, min_speed: float = 1
     out = []
     run: list[tuple[int, float, np.ndarray, np.ndarray]] = []
     for item in found + [(-10, 0.0, np.empty(0), np.empty(0))]:
-        if run and (item[0] != run[-1][0] + 1 or np.sign(item[1]) != np.sign(run[-1][1])):
+        # Consecutive frames are one turn, whatever the sign (a reversal measures +-180).
+        if run and item[0] != run[-1][0] + 1:
             k, angle, before, after = max(run, key=lambda r: abs(r[1]))
             out.append((meeting_time(t, points, before, after), angle))
             run = []
