@@ -7,8 +7,11 @@ import math
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import asked_event, meeting_time, register_when_auditor
 from synrl.audit.common import unknown_query
 
 # The extreme pair must stand out from the runner-up by this factor (generated: >= 1.12).
@@ -67,3 +70,57 @@ def audit_distance(record: dict[str, Any], observations: list[Observation]) -> A
     if kind == "got_closer":
         return "yes" if distance_trend(record, observations) == "closer" else "no"
     raise unknown_query(record)
+
+
+# -- "when" questions: each object's motion and the pair's getting closer or apart --------
+
+# An object moves when it gets this far (px) from where it rested; its centroid jitters by
+# about a tenth of that at rest.
+LEAVE_PX = 0.8
+
+
+def motion_interval(obs: Observation, fps: float) -> tuple[float, float] | None:
+    """(start_s, end_s) of an object's one straight motion between two rests, where the
+    lines fitted to the rest and to the motion meet; None if it does not move."""
+    points = np.stack([obs.x, obs.y], axis=1)
+    if np.isnan(points).any():
+        raise AuditError("an object is missing from some frames")
+    t = np.arange(len(points)) / fps
+    first = np.hypot(*(points - points[:3].mean(axis=0)).T)
+    last = np.hypot(*(points - points[-3:].mean(axis=0)).T)
+    away = np.flatnonzero(first > LEAVE_PX)
+    back = np.flatnonzero(last > LEAVE_PX)
+    if not away.size or not back.size:
+        return None
+    a, b = int(away[0]), int(back[-1])
+    if b - a < 6:
+        raise AuditError("a motion too short to time")
+    n = len(t)
+    start = meeting_time(t, points, np.arange(max(0, a - 6), a - 1) if a >= 3 else
+                         np.arange(0, a), np.arange(a + 1, a + 7))
+    end = meeting_time(t, points, np.arange(b - 6, b), np.arange(b + 2, min(n, b + 8))
+                       if b + 3 < n else np.arange(b + 1, n))
+    return start, end
+
+
+@register_when_auditor("distance")
+def when_distance(record: dict[str, Any], observations: list[Observation]) -> list:
+    """A motion (or its start or end, for a motion over most of the clip) from where the
+    object leaves and reaches its rests; a pair gets closer or farther while either moves,
+    the way its measured distance went."""
+    event = asked_event(record)
+    fps = record["video"]["fps"]
+    by_id = {track["id"]: obs for track, obs in zip(record["tracks"], observations)}
+    if event["type"] == "move":
+        found = motion_interval(by_id[event["object"]], fps)
+        return [found] if found else []
+    if event["type"] == "distance_change":
+        a, b = (by_id[o] for o in event["objects"])
+        moves = [m for m in (motion_interval(a, fps), motion_interval(b, fps)) if m]
+        trend = distance_trend(record | {"query": {"object": event["objects"][0],
+                                                   "reference": event["objects"][1]}},
+                               observations)
+        if not moves or trend != event["trend"]:
+            return []
+        return [(min(m[0] for m in moves), max(m[1] for m in moves))]
+    raise AuditError(f"no pixel timing for {event['type']!r} events")
