@@ -103,16 +103,18 @@ def audit_attribute_change(record: dict[str, Any], observations: list[Observatio
 
 @register_when_auditor("attribute_change")
 def when_attribute_change(record: dict[str, Any], observations: list[Observation]) -> list:
-    """The asked object's changes of the asked kind and outcome (the colour or outline it
-    takes, growing or shrinking), each at the first frame that shows the new look."""
+    """The asked object's changes of the asked kind (from the asked colour or outline to
+    the asked one; growing or shrinking), each at the first frame showing the new look."""
     event = asked_event(record)
     _, obs = track_and_observation(record, observations, event["object"])
     fps = record["video"]["fps"]
     if event["type"] in ("color_change", "shape_change"):
         labels = obs.colors if event["type"] == "color_change" else list(obs.shape)
         runs = stable_runs(labels, MIN_RUN_FRAMES)
-        # By what it becomes: a small star's outline can read as a pentagon before it.
-        return [b[1] / fps for a, b in zip(runs, runs[1:]) if b[0] == event["to"]]
+        # Named by what it was and what it becomes ("the star turns into a circle"; the
+        # triangle that later turns into a circle is another question).
+        return [b[1] / fps for a, b in zip(runs, runs[1:])
+                if (a[0], b[0]) == (event["from"], event["to"])]
     if event["type"] == "size_change":
         grew = event["change"] == "bigger"
         return [frame / fps for frame, ratio in size_steps(radius_series(obs))
