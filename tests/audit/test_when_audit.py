@@ -18,7 +18,11 @@ CASES = [("collision_count", "when", 0), ("collision_count", "when_mc", 1),
          ("velocity_rank", "when", 0), ("acceleration", "when", 1),
          ("acceleration", "when_mc", 0), ("trajectory_shape", "when", 0),
          ("trajectory_shape", "when_mc", 2), ("direction", "when", 0),
-         ("direction", "when", 1), ("rotation", "when", 0), ("rotation", "when_mc", 1)]
+         ("direction", "when", 1), ("rotation", "when", 0), ("rotation", "when_mc", 1),
+         ("event_order", "when", 0), ("event_order", "when_mc", 1),
+         ("relative_position", "when", 0), ("motion_count", "when", 0),
+         ("motion_count", "when_mc", 1), ("distance", "when", 0), ("distance", "when", 1),
+         ("attribute_change", "when", 0), ("attribute_change", "when_mc", 1)]
 
 
 @pytest.fixture(scope="module")
