@@ -53,7 +53,7 @@ def test_every_when_answer_agrees_with_the_pixels(when_samples):
 def test_every_when_auditor_is_exercised():
     # 11 short-term tasks have one (speed_change asks no "when" questions).
     assert set(when_audit.WHEN_AUDITORS.names()) == {task for task, _, _ in CASES}
-    assert len(CASES and {task for task, _, _ in CASES}) == 11
+    assert len({task for task, _, _ in CASES}) == 11
 
 
 def shifted(record, seconds):

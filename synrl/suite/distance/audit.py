@@ -77,6 +77,9 @@ def audit_distance(record: dict[str, Any], observations: list[Observation]) -> A
 # An object moves when it gets this far (px) from where it rested; its centroid jitters by
 # about a tenth of that at rest.
 LEAVE_PX = 0.8
+# A motion shorter than this (px) has no visible start or stop (some generated objects
+# creep a few pixels over the whole motion).
+MIN_TRAVEL_PX = 5.0
 
 
 def motion_interval(obs: Observation, fps: float) -> tuple[float, float] | None:
@@ -88,6 +91,10 @@ def motion_interval(obs: Observation, fps: float) -> tuple[float, float] | None:
     t = np.arange(len(points)) / fps
     first = np.hypot(*(points - points[:3].mean(axis=0)).T)
     last = np.hypot(*(points - points[-3:].mean(axis=0)).T)
+    travel = float(np.hypot(*(points[-3:].mean(axis=0) - points[:3].mean(axis=0))))
+    if 0 < travel < MIN_TRAVEL_PX and (first > LEAVE_PX).any():
+        raise AuditError(f"an object moves only {travel:.1f} px: when it starts or stops is "
+                         "not visible")
     away = np.flatnonzero(first > LEAVE_PX)
     back = np.flatnonzero(last > LEAVE_PX)
     if not away.size or not back.size:
