@@ -54,6 +54,8 @@ class SampleAudit:
     # Long-term records: operations checked for visibility, and those the pixels hide.
     operations: int = 0
     hidden: list[str] = field(default_factory=list)
+    # "When" records: the largest distance (s) between a measured and an answered bound.
+    when_error_s: float | None = None
 
 
 def canonical(value: Any) -> Any:
@@ -85,6 +87,7 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
     """Measure `video` against `record` and compare the derived answer with
     `result.expected`; fills in and returns `result`."""
     from synrl.audit.visibility import hidden_operations, operation_events, wanted_frames
+    from synrl.audit.when import check_when, is_when
 
     auditor = auditor_for(record["task"])
     wanted = wanted_frames(record) if record.get("family") == "long_term" else set()
@@ -109,6 +112,9 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
                                   f"hidden; first: {result.hidden[0]}")
                 return result
         result.centroid_errors = centroid_errors(record, observations)
+        if is_when(record):
+            # Grounding questions are checked by the task's "when" auditor, not its own.
+            return check_when(result, record, observations)
         if auditor is None:
             result.status, result.message = "unaudited", "no auditor for this task"
             return result

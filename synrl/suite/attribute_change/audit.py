@@ -11,6 +11,7 @@ import numpy as np
 
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation, stable_runs
+from synrl.audit.when import asked_event, register_when_auditor, track_and_observation
 from synrl.audit.common import target, unknown_query
 from synrl.render.shapes import shape_area
 
@@ -98,3 +99,24 @@ def audit_attribute_change(record: dict[str, Any], observations: list[Observatio
             return "no"
         return "yes" if ratio > 1 else "no"
     raise unknown_query(record)
+
+
+@register_when_auditor("attribute_change")
+def when_attribute_change(record: dict[str, Any], observations: list[Observation]) -> list:
+    """The asked object's changes of the asked kind (from the asked colour or outline to
+    the asked one; growing or shrinking), each at the first frame showing the new look."""
+    event = asked_event(record)
+    _, obs = track_and_observation(record, observations, event["object"])
+    fps = record["video"]["fps"]
+    if event["type"] in ("color_change", "shape_change"):
+        labels = obs.colors if event["type"] == "color_change" else list(obs.shape)
+        runs = stable_runs(labels, MIN_RUN_FRAMES)
+        # Named by what it was and what it becomes ("the star turns into a circle"; the
+        # triangle that later turns into a circle is another question).
+        return [b[1] / fps for a, b in zip(runs, runs[1:])
+                if (a[0], b[0]) == (event["from"], event["to"])]
+    if event["type"] == "size_change":
+        grew = event["change"] == "bigger"
+        return [frame / fps for frame, ratio in size_steps(radius_series(obs))
+                if (ratio > 1) == grew]
+    raise AuditError(f"no pixel timing for {event['type']!r} events")

@@ -10,6 +10,7 @@ import numpy as np
 
 from synrl.audit import register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import contacts_named_like, register_when_auditor
 from synrl.audit.common import target, unknown_query
 
 FIT_FRAMES = 4
@@ -69,3 +70,7 @@ def audit_collision(record: dict[str, Any], observations: list[Observation]) -> 
     if kind == "wall_contacts":
         return sum(wall in record["query"]["walls"] for _, wall in contacts)
     raise unknown_query(record)
+
+
+# "When" questions ask for the wall contacts: a reversal of one coordinate next to a wall.
+register_when_auditor("collision_count")(contacts_named_like)

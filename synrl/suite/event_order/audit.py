@@ -10,6 +10,7 @@ import numpy as np
 
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation, stable_runs
+from synrl.audit.when import asked_event, register_when_auditor, track_and_observation
 
 # Runs shorter than these are noise (generated: events >= 0.35 s apart, blinks >= 5 frames).
 MIN_VISIBILITY_RUN = 2
@@ -89,3 +90,29 @@ def audit_event_order(record: dict[str, Any], observations: list[Observation]) -
     if query["ask"] == "first":
         return {"event": kind, "first": order[0]}
     return {"event": kind, "order": order}
+
+
+# -- "when" questions: each object's colour change, appearance, stop or flash -------------
+
+WHEN_DETECTORS = {"color_change": color_event, "appear": visibility_event,
+                  "flash": visibility_event, "stop": motion_event}
+DETECTED = {"color_change": "change", "appear": "appear", "flash": "flash", "stop": "stop"}
+
+
+@register_when_auditor("event_order")
+def when_event_order(record: dict[str, Any], observations: list[Observation]) -> list:
+    """The asked object's event of the asked type at the frame its pixels show it: first
+    seen (appear), first still step (stop), first frame of the new colour (colour change);
+    a flash lasts from the first frame it is gone to the first frame it is back."""
+    event = asked_event(record)
+    if event["type"] not in WHEN_DETECTORS:
+        raise AuditError(f"no pixel timing for {event['type']!r} events")
+    _, obs = track_and_observation(record, observations, event["object"])
+    found = WHEN_DETECTORS[event["type"]](obs)
+    if found is None or found[0] != DETECTED[event["type"]]:
+        return []
+    fps = record["video"]["fps"]
+    if event["type"] != "flash":
+        return [found[1] / fps]
+    runs = stable_runs(list(obs.found), MIN_VISIBILITY_RUN)
+    return [(runs[1][1] / fps, runs[1][2] / fps)]

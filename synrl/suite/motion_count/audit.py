@@ -10,6 +10,7 @@ import numpy as np
 
 from synrl.audit import register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import asked_event, register_when_auditor, track_and_observation
 from synrl.audit.common import target, unknown_query
 
 # A resting object's centroid jitters by ~0.1 px per frame after H.264; a moving one covers
@@ -57,3 +58,15 @@ def audit_motion_count(record: dict[str, Any], observations: list[Observation]) 
     if query["kind"] == "first_motion":
         return kinds[0] if kinds else None
     raise unknown_query(record)
+
+
+@register_when_auditor("motion_count")
+def when_motion_count(record: dict[str, Any], observations: list[Observation]) -> list:
+    """Each jump or slide from the last frame at rest before it to the first frame at rest
+    after it (`moving_runs`: step k joins frames k and k + 1)."""
+    event = asked_event(record)
+    _, obs = track_and_observation(record, observations, event["object"])
+    fps = record["video"]["fps"]
+    runs = moving_runs(obs)
+    return [(first / fps, last / fps) for (first, last), kind in zip(runs, movements(obs))
+            if kind == event["type"]]

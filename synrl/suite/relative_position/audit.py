@@ -10,6 +10,7 @@ import numpy as np
 
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import asked_event, register_when_auditor, track_and_observation
 from synrl.audit.common import target, unknown_query
 
 # The dominant offset must exceed the other by this factor (generated: at least 1.8).
@@ -62,3 +63,27 @@ def audit_relative_position(record: dict[str, Any], observations: list[Observati
         along = dx if np.ptp(dx) >= np.ptp(dy) else dy
         return "yes" if side_changes(along) else "no"
     raise unknown_query(record)
+
+
+@register_when_auditor("relative_position")
+def when_relative_position(record: dict[str, Any], observations: list[Observation]) -> list:
+    """Passes of the subject by the reference: where their offset along the pass axis
+    crosses zero (linear between the two frames around the crossing)."""
+    event = asked_event(record)
+    if event["type"] != "pass":
+        raise AuditError(f"no pixel timing for {event['type']!r} events")
+    _, subject = track_and_observation(record, observations, event["object"])
+    _, reference = track_and_observation(record, observations, event["reference"])
+    axis = event["axis"]
+    offset = getattr(subject, axis) - getattr(reference, axis)
+    fps = record["video"]["fps"]
+    # Crossings between frames clearly on either side (outside SIDE_BAND_PX): the offset
+    # is fitted by a line over the frames in between and the band's edges.
+    out = []
+    sides = np.flatnonzero(np.abs(offset) > SIDE_BAND_PX)
+    for a, b in zip(sides, sides[1:]):
+        if np.sign(offset[a]) != np.sign(offset[b]):
+            frames = np.arange(a, b + 1)
+            slope, intercept = np.polyfit(frames, offset[frames], 1)
+            out.append(float(-intercept / slope) / fps)
+    return out

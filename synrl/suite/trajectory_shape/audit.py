@@ -15,6 +15,8 @@ import numpy as np
 
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import (asked_event, contacts_named_like, register_when_auditor,
+                              track_and_observation, turns)
 from synrl.audit.common import target, unknown_query
 
 # Share of frame-to-frame steps along the main axis that must go the same way for a path to
@@ -152,3 +154,24 @@ def audit_trajectory_shape(record: dict[str, Any], observations: list[Observatio
     if kind == "returns_to_start":
         return "yes" if returns_to_start(obs) else "no"
     raise unknown_query(record)
+
+
+# -- "when" questions: the corners of the path and the distractors' wall contacts --------
+
+# Smallest heading change that is a corner: the task's zigzags turn by well over this, its
+# waves and circles bend by a few degrees per frame only.
+CORNER_DEGREES = 20.0
+
+
+@register_when_auditor("trajectory_shape")
+def when_trajectory_shape(record: dict[str, Any], observations: list[Observation]) -> list:
+    """Corners (a left or right turn between straight stretches) and wall contacts."""
+    event = asked_event(record)
+    if event["type"] == "wall_contact":
+        return contacts_named_like(record, observations)
+    if event["type"] != "corner":
+        raise AuditError(f"no pixel timing for {event['type']!r} events")
+    _, obs = track_and_observation(record, observations)
+    side = {True: "right", False: "left"}
+    return [at for at, degrees in turns(obs, record["video"]["fps"], CORNER_DEGREES)
+            if side[degrees > 0] == event["turn"]]

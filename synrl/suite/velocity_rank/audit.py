@@ -9,6 +9,7 @@ import numpy as np
 
 from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
+from synrl.audit.when import contacts_named_like, register_when_auditor
 from synrl.audit.common import unknown_query
 
 # Steps measured on at least this many clean frame pairs; the clips have 90+ frames and
@@ -45,3 +46,7 @@ def audit_velocity_rank(record: dict[str, Any], observations: list[Observation])
         first, second = query["objects"]
         return "yes" if speeds[first] > speeds[second] else "no"
     raise unknown_query(record)
+
+
+# "When" questions ask for the wall contacts: a reversal of one coordinate next to a wall.
+register_when_auditor("velocity_rank")(contacts_named_like)
