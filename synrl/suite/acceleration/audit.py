@@ -63,6 +63,18 @@ def fit_ramp(t: np.ndarray, v: np.ndarray) -> tuple[float, float]:
     return best
 
 
+
+def phase_kind(change: float) -> str:
+    """A phase's kind from its relative change of speed; too close to call is an error."""
+    if abs(change) <= FLAT:
+        return "constant"
+    if change >= CLEAR:
+        return "speeding_up"
+    if change <= -CLEAR:
+        return "slowing_down"
+    raise AuditError(f"speed changes by {change:+.0%} over a phase: too close to call")
+
+
 def fit_two_phases(t: np.ndarray, v: np.ndarray) -> list[str]:
     """Kind of change ("constant", "speeding_up", "slowing_down") of the two phases of the
     least-squares continuous two-piece linear profile."""
@@ -79,14 +91,7 @@ def fit_two_phases(t: np.ndarray, v: np.ndarray) -> list[str]:
     for phase_slope, inside in ((slope, t <= split), (slope + bend, t > split)):
         length = float(t[inside][-1] - t[inside][0])
         change = phase_slope * length / float(np.mean(v[inside]))
-        if abs(change) <= FLAT:
-            kinds.append("constant")
-        elif change >= CLEAR:
-            kinds.append("speeding_up")
-        elif change <= -CLEAR:
-            kinds.append("slowing_down")
-        else:
-            raise AuditError(f"speed changes by {change:+.0%} over a phase: too close to call")
+        kinds.append(phase_kind(change))
     return kinds
 
 
@@ -181,14 +186,7 @@ def phase_kinds(t: np.ndarray, s: np.ndarray, bounds: list[float]) -> list[str]:
     for a, b in zip(bounds, bounds[1:]):
         va, vb = speed(a), speed(b)
         change = (vb - va) / max((va + vb) / 2, 1e-9)
-        if abs(change) <= FLAT:
-            kinds.append("constant")
-        elif change >= CLEAR:
-            kinds.append("speeding_up")
-        elif change <= -CLEAR:
-            kinds.append("slowing_down")
-        else:
-            raise AuditError(f"speed changes by {change:+.0%} over a phase: too close to call")
+        kinds.append(phase_kind(change))
     return kinds
 
 
