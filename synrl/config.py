@@ -13,7 +13,7 @@ from synrl.suite.base import DIFFICULTY_LEVELS
 from synrl.suite._when.mixture import DEFAULT_QUESTION_TYPES, MixtureError, parse_question_types
 
 # The default forms; synrl.suite._when.mixture.FORMS lists every form (`when` and `when_mc`
-# are the grounding ones).
+# are the grounding ones, `track` the tracking one).
 QUESTION_TYPES = DEFAULT_QUESTION_TYPES
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
@@ -121,11 +121,18 @@ class GenerateConfig(BaseModel):
                                  "the tasks that have one with --tasks")
             task.resolve_options(self.task_options)
             known |= set(task.option_choices)
-        if parse_question_types(self.question_types).has_when:
+        mixture = parse_question_types(self.question_types)
+        if mixture.has_when:
             from synrl.suite._when.family import namer_for
 
             for task_id in self.tasks:
                 namer_for(task_id)  # a task without "when" questions fails here, clearly
+        if mixture.has_track:
+            boards = [t for t in self.tasks if get_task(t).family != "short_term"]
+            if boards:
+                raise ValueError(f"task(s) {', '.join(boards)} ask no tracking questions: they "
+                                 "draw boards, not objects with a box of their own; select "
+                                 "short-term tasks for --question-types track")
         unknown = sorted(set(self.task_options) - known)
         if unknown:
             raise ValueError(f"no selected task takes the option(s) {', '.join(unknown)}")

@@ -30,7 +30,7 @@ GROUNDED_COT = "cot.jsonl"
 MODEL_COT = "cot_model.jsonl"
 
 #: Answer types a generated record may have (SPEC.md).
-ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval")
+ANSWER_TYPES = ("multiple_choice", "number", "yes_no", "list", "interval", "box")
 
 
 class DatasetError(Exception):

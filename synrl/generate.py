@@ -31,8 +31,13 @@ from synrl.render.shapes import parse_color
 from synrl.render.video import EncoderSettings, VideoWriter
 from synrl.suite import get_task
 from synrl.suite.base import Plan, Question, Simulation, Task, TaskError, VideoSpec
+from synrl.suite._track.family import track_sample
 from synrl.suite._when.family import when_sample
 from synrl.suite._when.mixture import parse_question_types
+
+#: The sampler of each question family's forms: (task id, form, index among the form's
+#: samples, stream, rng, simulate(plan index)) -> (simulation, question).
+FAMILY_SAMPLERS = {"when": when_sample, "when_mc": when_sample, "track": track_sample}
 
 __all__ = ["DatasetError", "SampleRequest", "build_sample", "generate", "parse_shard", "write_video"]
 
@@ -98,10 +103,10 @@ def build_sample(request: SampleRequest) -> BuiltSample:
         plan = plan_for(index)
         sim = task.simulate(plan, rng, request.difficulty, spec)
         question = task.question(sim, plan, rng, request.difficulty)
-    else:  # a "when" sample: the task simulates, the shared family asks
-        sim, question = when_sample(task.id, form, index, stream, rng,
-                                    lambda k: task.simulate(plan_for(k), rng,
-                                                            request.difficulty, spec))
+    else:  # a question family's sample: the task simulates, the shared family asks
+        sim, question = FAMILY_SAMPLERS[form](task.id, form, index, stream, rng,
+                                              lambda k: task.simulate(plan_for(k), rng,
+                                                                      request.difficulty, spec))
     record = build_record(task, split=request.split, base_seed=request.base_seed,
                           index=request.index, seed=request.seed,
                           difficulty=request.difficulty, sim=sim, question=question,

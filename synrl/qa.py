@@ -26,6 +26,7 @@ from synrl.answers import (
     normalize_text,
     numbers_match,
     parse_choice,
+    parse_boxes,
     parse_interval,
     parse_number,
     parse_yes_no,
@@ -92,6 +93,10 @@ ANSWER_INSTRUCTIONS: dict[str, str] = {
     "interval": (
         "In the answer tags, write only the start and end time in seconds as 'start to end' "
         "(for example: 3.2 to 7.5)."
+    ),
+    "box": (
+        "In the answer tags, write only one box [x1, y1, x2, y2] in pixels per asked time, in "
+        "the order asked, separated by commas (for example: [12, 40, 60, 88], [20, 44, 68, 92])."
     ),
 }
 _FREE_FORM_INSTRUCTION = "In the answer tags, write only the answer, as briefly as possible."
@@ -169,6 +174,9 @@ def answer_for(record: Mapping[str, Any]) -> str:
         if interval is None:
             raise ValueError(f"interval answer {answer!r} of {record.get('id')} is not start to end")
         return f"{_number_text(interval[0])} to {_number_text(interval[1])}"
+    if kind == "box":
+        boxes = json.loads(answer) if isinstance(answer, str) else answer
+        return ", ".join("[" + ", ".join(_number_text(v) for v in box) + "]" for box in boxes)
     return str(record.get("answer_text") or answer)
 
 
@@ -296,4 +304,6 @@ def parse_answer(completion: str, record: Mapping[str, Any], *, lenient: bool = 
         return items or None
     if kind == "interval":
         return parse_interval(text)
+    if kind == "box":
+        return parse_boxes(text)
     return text

@@ -36,6 +36,10 @@ OPEN_BASELINES = ("most_frequent_answer",)
 INTERVAL_BASELINES = ("middle_half", "middle_typical_length", "question_prior")
 INTERVAL_IOU = 0.5
 INTERVAL_LIMIT = 10.0
+# Box answers (tracking questions): the share of blind answers whose mean box IoU over the
+# asked times reaches BOX_IOU; limited to INTERVAL_LIMIT percent like intervals.
+BOX_BASELINES = ("first_frame_box", "box_prior")
+BOX_IOU = 0.5
 
 
 def form_of(record: dict[str, Any]) -> str:
@@ -227,6 +231,37 @@ def _interval_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str
     return credits
 
 
+def _box_baselines(train: Sequence[dict[str, Any]], test: Sequence[dict[str, Any]]
+                   ) -> dict[str, list[float]]:
+    """Blind answers to a tracking question, scored at mean box IoU >= BOX_IOU: the box the
+    question gives (or the object's first-frame box) repeated at every time, as if nothing
+    moved; and the median box (as fractions of the frame) per asked time and frame size,
+    learned on the other fold."""
+    from synrl.answers import box_iou
+
+    def scaled(r: dict[str, Any]) -> np.ndarray:
+        return np.asarray([r["video"]["width"], r["video"]["height"]] * 2, dtype=np.float64)
+
+    seen: dict[tuple[Any, ...], list[np.ndarray]] = defaultdict(list)
+    for r in train:
+        for t, box in zip(r["query"]["times_s"], r["answer_value"]):
+            seen[(t, r["video"]["width"], r["video"]["height"])].append(np.asarray(box) / scaled(r))
+    credits: dict[str, list[float]] = {name: [] for name in BOX_BASELINES}
+    for r in test:
+        truth = r["answer_value"]
+        guesses = {"first_frame_box": [r["query"]["first_box"]] * len(truth)}
+        prior = [seen.get((t, r["video"]["width"], r["video"]["height"]))
+                 for t in r["query"]["times_s"]]
+        if all(prior):
+            guesses["box_prior"] = [np.median(p, axis=0) * scaled(r) for p in prior]
+        for name in BOX_BASELINES:
+            guess = guesses.get(name)
+            hit = guess is not None and np.mean(
+                [box_iou(g, b) for g, b in zip(guess, truth)]) >= BOX_IOU
+            credits[name].append(1.0 if hit else 0.0)
+    return credits
+
+
 # ------------------------------------------------------------------------------- tables
 
 @dataclass
@@ -258,7 +293,7 @@ class Row:
         return max(self.baselines, key=lambda b: b.accuracy)
 
     def failing(self, threshold: float) -> bool:
-        if self.form.endswith("/interval") or self.form == "interval":
+        if self.form.split("/")[-1] in ("interval", "box"):
             return self.best.accuracy > INTERVAL_LIMIT
         return self.best.accuracy - self.chance > threshold
 
@@ -298,8 +333,8 @@ def _chance(records: Sequence[dict[str, Any]], answer_space: dict[Any, int]) -> 
     for r in records:
         if r["answer_type"] == "multiple_choice":
             total += 1.0 / len(r["options"])
-        elif r["answer_type"] == "interval":
-            continue  # no finite answer space: R@0.5 of blind guesses, limited on its own
+        elif r["answer_type"] in ("interval", "box"):
+            continue  # no finite answer space: hits of blind guesses, limited on their own
         else:
             total += 1.0 / max(1, answer_space[(form_of(r), r.get("difficulty"))])
     return 100.0 * total / max(1, len(records))
@@ -334,8 +369,9 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
     for (task, form), recs in sorted(by_form.items()):
         mc = recs[0]["answer_type"] == "multiple_choice"
         interval = recs[0]["answer_type"] == "interval"
-        score: Callable = (_mc_baselines if mc else
-                           _interval_baselines if interval else _open_baselines)
+        box = recs[0]["answer_type"] == "box"
+        score: Callable = (_mc_baselines if mc else _interval_baselines if interval else
+                           _box_baselines if box else _open_baselines)
         folds = ([r for r in recs if _fold(r, split_seed) == 0],
                  [r for r in recs if _fold(r, split_seed) == 1])
         credits: dict[str, list[float]] = defaultdict(list)
@@ -345,7 +381,7 @@ def compute(records: Iterable[dict[str, Any]], threshold: float = DEFAULT_THRESH
                 credits[name] += values
             ordered += test
         form_rows.append(_row(task, form, ordered, dict(credits), answer_space))
-        kind = "mc" if mc else "interval" if interval else "open"
+        kind = "mc" if mc else "interval" if interval else "box" if box else "open"
         all_recs, all_credits = per_task.setdefault((task, kind), ([], defaultdict(list)))
         all_recs += ordered
         for name, values in credits.items():

@@ -61,6 +61,25 @@ def check_answer(record: dict[str, Any]) -> list[str]:
     elif kind == "interval" and not (isinstance(answer, list) and len(answer) == 2
                                      and answer[0] <= answer[1]):
         problems.append("interval answer is not [start, end]")
+    elif kind == "box":
+        problems += _box_problems(record)
+    return problems
+
+
+def _box_problems(record: dict[str, Any]) -> list[str]:
+    """A box answer: one [x1, y1, x2, y2] per asked time, with area, inside the frame."""
+    answer, video = record["answer"], record["video"]
+    if not (isinstance(answer, list) and answer and all(
+            isinstance(b, list) and len(b) == 4 and all(isinstance(v, (int, float)) for v in b)
+            for b in answer)):
+        return ["box answer is not a non-empty list of [x1, y1, x2, y2]"]
+    problems = []
+    if any(not (0 <= b[0] < b[2] < video["width"] and 0 <= b[1] < b[3] < video["height"])
+           for b in answer):
+        problems.append("a box answer has no area or leaves the frame")
+    times = (record.get("query") or {}).get("times_s")
+    if times is not None and len(times) != len(answer):
+        problems.append(f"{len(answer)} boxes for {len(times)} asked times")
     return problems
 
 

@@ -63,6 +63,8 @@ def test_answering_prompt_snapshots():
                           "(for example: a, b).",
         "interval": "In the answer tags, write only the start and end time in seconds as 'start to end' "
                     "(for example: 3.2 to 7.5).",
+        "box": "In the answer tags, write only one box [x1, y1, x2, y2] in pixels per asked time, in the "
+               "order asked, separated by commas (for example: [12, 40, 60, 88], [20, 44, 68, 92]).",
     }
     assert qa.user_prompt(RECORD) == (
         "What is the movement path of the red star?\nOptions:\nA. First up, then left\nB. First down, then up\n"

@@ -56,6 +56,8 @@ class SampleAudit:
     hidden: list[str] = field(default_factory=list)
     # "When" records: the largest distance (s) between a measured and an answered bound.
     when_error_s: float | None = None
+    # Tracking records: IoU of the measured and the recorded box, first frame then each time.
+    box_ious: list[float] = field(default_factory=list)
 
 
 def canonical(value: Any) -> Any:
@@ -87,6 +89,7 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
     """Measure `video` against `record` and compare the derived answer with
     `result.expected`; fills in and returns `result`."""
     from synrl.audit.visibility import hidden_operations, operation_events, wanted_frames
+    from synrl.audit.track import check_track, is_track
     from synrl.audit.when import check_when, is_when
 
     auditor = auditor_for(record["task"])
@@ -115,6 +118,8 @@ def _check_pixels(result: SampleAudit, record: dict[str, Any], video: Path, obse
         if is_when(record):
             # Grounding questions are checked by the task's "when" auditor, not its own.
             return check_when(result, record, observations)
+        if is_track(record):
+            return check_track(result, record, observations)
         if auditor is None:
             result.status, result.message = "unaudited", "no auditor for this task"
             return result
@@ -194,7 +199,8 @@ class AuditSummary:
         for s in self.samples:
             row = table.setdefault(s.task, {"checked": 0, "mismatches": 0, "errors": 0,
                                             "unaudited": 0, "operations": 0,
-                                            "hidden_operations": 0, "errors_px": []})
+                                            "hidden_operations": 0, "errors_px": [],
+                                            "box_ious": []})
             row["checked"] += 1
             row["operations"] += s.operations
             row["hidden_operations"] += len(s.hidden)
@@ -202,7 +208,11 @@ class AuditSummary:
             row["errors"] += s.status == "error"
             row["unaudited"] += s.status == "unaudited"
             row["errors_px"].extend(s.centroid_errors)
+            row["box_ious"].extend(s.box_ious)
         for row in table.values():
+            ious = row.pop("box_ious")
+            if ious:
+                row["mean_box_iou"] = float(np.mean(ious))
             px = np.asarray(row.pop("errors_px"))
             row["mean_px"] = float(px.mean()) if px.size else float("nan")
             row["max_px"] = float(px.max()) if px.size else float("nan")

@@ -109,6 +109,9 @@ def answer_display(record: dict[str, Any]) -> str:
         return f"{answer[0]:g} s to {answer[1]:g} s"
     if kind == "list":
         return ", ".join(map(str, answer)) + ("" if record.get("answer_ordered", True) else " (any order)")
+    if kind == "box":
+        times = (record.get("query") or {}).get("times_s") or []
+        return "; ".join(f"{list(box)} at {t:g} s" for box, t in zip(answer, times)) or str(answer)
     return str(answer)
 
 

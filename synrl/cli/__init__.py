@@ -80,7 +80,8 @@ def generate_command(
     out: Path = typer.Option(Path("synrl-data"), help="dataset folder"),
     question_types: str = typer.Option(
         "mc,open", help="forms, each optionally NAME:WEIGHT: mc, open, when (interval "
-        "answer), when_mc (interval options); e.g. when, or mc,open,when:2"),
+        "answer), when_mc (interval options), track (an object's boxes at stated times); "
+        "e.g. when, or mc,open,when:2"),
     width: int = typer.Option(448), height: int = typer.Option(448), fps: int = typer.Option(30),
     background: str = typer.Option("white", help="name, #rrggbb or r,g,b"),
     crf: int = typer.Option(18, help="x264 CRF"),
@@ -261,13 +262,14 @@ def audit_command(
     table = Table()
     table.add_column("task", no_wrap=True)
     for column in ("checked", "mismatches", "errors", "unaudited", "operations",
-                   "hidden ops", "mean px", "max px"):
+                   "hidden ops", "mean px", "max px", "box IoU"):
         table.add_column(column, justify="right")
     for task, row in sorted(summary.by_task().items()):
         table.add_row(task, str(row["checked"]), str(row["mismatches"]), str(row["errors"]),
                       str(row["unaudited"]), str(row["operations"] or "-"),
                       str(row["hidden_operations"]) if row["operations"] else "-",
-                      f"{row['mean_px']:.3f}", f"{row['max_px']:.3f}")
+                      f"{row['mean_px']:.3f}", f"{row['max_px']:.3f}",
+                      f"{row['mean_box_iou']:.3f}" if "mean_box_iou" in row else "-")
     console.print(table)
     for sample in results:
         if sample.status != "ok":

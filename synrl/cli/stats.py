@@ -83,6 +83,8 @@ def _print(rows, title: str, threshold: float) -> None:
                            for k, v in sorted(row.letters.items()))
         total = sum(row.answers.values()) or 1
         answers = " ".join(f"{a[:12]}:{100 * c / total:.0f}" for a, c in row.answers.most_common(4))
+        if row.form.split("/")[-1] in ("interval", "box"):
+            answers = "-"  # every answer is its own: a distribution says nothing
         table.add_row(row.task, row.form, row.frame_need or "-", str(row.n), f"{row.chance:.1f}", best.name,
                       f"{best.accuracy:.1f}", f"[{mark}]{excess:+.1f}[/]" if mark else f"{excess:+.1f}",
                       letters, answers)

@@ -103,6 +103,9 @@ def _anchors_s(record: Mapping[str, Any], config: CheckConfig) -> list[float]:
         anchors.add(event["end_ms"] / 1000.0)
     if config.clip_bounds_are_events:
         anchors.update((0.0, record["video"]["duration_ms"] / 1000.0))
+    query = record.get("query") or {}
+    if query.get("kind") == "track":  # the times the question asks about
+        anchors.update(float(t) for t in query.get("times_s") or [])
     return sorted(anchors)
 
 
@@ -183,6 +186,11 @@ def check_cot(cot: str, record: Mapping[str, Any], config: CheckConfig = CheckCo
     if uncited:
         problems.append("The question asks when something happens: say at which time it starts and at "
                         f"which it ends (within one frame); the reasoning never mentions {' or '.join(uncited)}.")
+    unstated = _unstated_boxes(record, think)
+    if unstated:
+        problems.append("The question asks where the object is at each time: state its box at every asked "
+                        f"time as the video shows it; the reasoning never gives {', '.join(unstated)}.")
+        uncited = uncited + unstated
 
     known = _known_objects(record)
     mentions = mentioned_objects(think)
@@ -226,6 +234,26 @@ def _uncited_moments(record: Mapping[str, Any], mentioned_s: list[float]) -> lis
     tolerance = 1.0 / float(record["video"]["fps"]) + 0.01
     return [format_timestamp(t * 1000, 2) for t in wanted
             if not any(abs(t - m) <= tolerance for m in mentioned_s)]
+
+
+_NUMBER = r"\s*(-?\d+(?:\.\d+)?)\s*"
+_BOX = re.compile(r"\[" + ",".join([_NUMBER] * 4) + r"\]")
+# A stated box may differ from the answer's by this much per coordinate (a model reading
+# the outline off a frame is a pixel or so off; the reward scores the exact boxes).
+MAX_BOX_ERROR_PX = 2.0
+
+
+def _unstated_boxes(record: Mapping[str, Any], think: str) -> list[str]:
+    """For a tracking record, the answer boxes the reasoning never states (each must appear
+    as four numbers within MAX_BOX_ERROR_PX of the truth); empty for any other record."""
+    query = record.get("query") or {}
+    if query.get("kind") != "track":
+        return []
+    stated = [[float(v) for v in m.groups()] for m in _BOX.finditer(think)]
+    return [f"[{', '.join(str(int(v)) for v in box)}] at {t:g} s"
+            for t, box in zip(query["times_s"], record.get("answer_value") or record["answer"])
+            if not any(max(abs(float(a) - float(b)) for a, b in zip(s, box)) <= MAX_BOX_ERROR_PX
+                       for s in stated)]
 
 
 def _answer_words(record: Mapping[str, Any]) -> str:

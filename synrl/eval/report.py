@@ -12,7 +12,7 @@ from synrl.eval.benchmarks.grounding_common import grounded_pair_id
 from synrl.eval.metrics import grounded_qa_summary, grounding_summary, mean, pass_at_k_mean
 from synrl.eval.runner import PREDICTIONS, RUN_JSON, load_run_config, load_samples, read_predictions
 from synrl.eval.sample import EvalSample
-from synrl.eval.scoring import STATUSES, Scored, score_prediction
+from synrl.eval.scoring import STATUSES, TRACKING_CORRECT_IOU, Scored, score_prediction
 
 METRICS_JSON = "metrics.json"
 REPORT_MD = "report.md"
@@ -46,6 +46,10 @@ def summarize(items: list[Item], ks: list[int]) -> dict[str, Any]:
                  for s in scored]
     if grounding:
         out.update(grounding_summary(grounding))
+    tracking = [s.score for sample, scored in items if sample.metric == "tracking" for s in scored]
+    if tracking:
+        out["box_mIoU"] = mean(tracking)
+        out["box@0.5"] = mean([float(v >= TRACKING_CORRECT_IOU) for v in tracking])
     counts = [(len(scored), sum(s.correct for s in scored)) for _, scored in items]
     smallest = min((n for n, _ in counts), default=0)
     for k in ks:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 #: How a sample is scored: exact answer (via the accuracy reward), temporal grounding
-#: (IoU/IoP against one or more ground-truth segments) or mean relative accuracy (VSI-Bench
-#: numeric questions).
-MetricKind = Literal["accuracy", "grounding", "mra"]
+#: (IoU/IoP against one or more ground-truth segments), mean relative accuracy (VSI-Bench
+#: numeric questions) or tracking (mean box IoU over the asked times).
+MetricKind = Literal["accuracy", "grounding", "mra", "tracking"]
 
 
 @dataclass

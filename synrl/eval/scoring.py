@@ -20,6 +20,8 @@ STATUSES = ("ok", "failed", "empty", "unparseable")
 
 #: A grounding prediction counts as correct (for pass@k) at this IoU, the usual headline R@0.5.
 GROUNDING_CORRECT_IOU = 0.5
+#: A tracking prediction counts as correct at this mean box IoU (the usual detection cut).
+TRACKING_CORRECT_IOU = 0.5
 
 
 @dataclass
@@ -27,8 +29,8 @@ class Scored:
     """The verdict on one prediction."""
 
     status: str
-    score: float  # accuracy in {0, 1} (IoU for synthetic interval answers), IoU, or MRA
-    correct: bool  # for pass@k: exact answer, IoU >= 0.5, or MRA == 1 (error <= 5%)
+    score: float  # accuracy in {0, 1} (IoU for synthetic interval answers), IoU, MRA, or box IoU
+    correct: bool  # for pass@k: exact answer, IoU >= 0.5, MRA == 1 (error <= 5%), box IoU >= 0.5
     answer: str | None = None  # the extracted answer text
     iou: float | None = None
     iop: float | None = None
@@ -81,7 +83,9 @@ def score_prediction(sample: EvalSample, completion: str | None, *, lenient: boo
     score = float(get_reward("accuracy")(answer_block(text), gt))
     if sample.answer_type == "interval":
         return Scored("ok", score, score >= GROUNDING_CORRECT_IOU, text, score)
+    if sample.answer_type == "box":
+        return Scored("ok", score, score >= TRACKING_CORRECT_IOU, text, score)
     return Scored("ok", score, score == 1.0, text)
 
 
-__all__ = ["GROUNDING_CORRECT_IOU", "GROUNDING_THRESHOLDS", "STATUSES", "Scored", "score_prediction"]
+__all__ = ["GROUNDING_CORRECT_IOU", "GROUNDING_THRESHOLDS", "TRACKING_CORRECT_IOU", "STATUSES", "Scored", "score_prediction"]

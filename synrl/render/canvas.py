@@ -82,6 +82,18 @@ def coverage(sprite: Sprite) -> tuple[int, int, np.ndarray]:
     return x0, y0, buffer[..., 0].astype(np.float32) / 255.0
 
 
+def sprite_box(sprite: Sprite) -> tuple[int, int, int, int] | None:
+    """The drawn extent of a sprite, (x1, y1, x2, y2) in whole pixels: the first column and
+    row of pixels it covers at least half, and one past the last (so x2 - x1 is the width in
+    pixels); None for a sprite too small to cover any pixel half."""
+    x0, y0, alpha = coverage(sprite)
+    rows, cols = np.nonzero(alpha >= 0.5)
+    if rows.size == 0:
+        return None
+    return (x0 + int(cols.min()), y0 + int(rows.min()), x0 + int(cols.max()) + 1,
+            y0 + int(rows.max()) + 1)
+
+
 class Canvas:
     """A frame buffer with a static background that sprites are drawn onto."""
 

@@ -34,8 +34,8 @@ __all__ = [
     "options_of",
 ]
 
-#: Further answer types for external data (VideoChat-R1 tracking, Video-R1 free-form, OCR, regression).
-EXTERNAL_ANSWER_TYPES = ("box", "free_form", "ocr", "regression")
+#: Further answer types for external data (Video-R1 free-form, OCR, regression).
+EXTERNAL_ANSWER_TYPES = ("free_form", "ocr", "regression")
 #: Sample-record keys the rewards read.
 GROUND_TRUTH_KEYS = ("answer_type", "answer", "options", "answer_text", "answer_tolerance", "answer_ordered")
 

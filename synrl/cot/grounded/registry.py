@@ -37,7 +37,9 @@ WRITERS: Registry[Writer] = Registry("grounded writer", loader=lambda: load_modu
 #: Writers of question families that every task can ask (keyed by ``query.kind``): their
 #: reasoning comes from the family's own query, whatever task's video it is about.
 FAMILY_WRITERS: Registry[Writer] = Registry(
-    "question-family writer", loader=lambda: importlib.import_module("synrl.cot.grounded.when"))
+    "question-family writer",
+    loader=lambda: [importlib.import_module(f"synrl.cot.grounded.{family}")
+                    for family in ("when", "track")])
 
 
 def register_family_writer(kind: str) -> Callable[[Writer], Writer]:
@@ -69,8 +71,8 @@ def missing_writers(task_ids: Iterable[str]) -> list[str]:
 
 
 def grounded_think(record: Mapping[str, Any]) -> str:
-    """The think-block text the record's question family's writer (a "when" question) or
-    else its task's writer produces."""
+    """The think-block text the record's question family's writer (a "when" or tracking
+    question) or else its task's writer produces."""
     kind = (record.get("query") or {}).get("kind")
     writer = FAMILY_WRITERS.find(str(kind)) or get_writer(str(record["task"]))
     return writer(WriterContext.for_record(record)).strip()

@@ -77,7 +77,7 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
                 question=record["question"], answer_type=record["answer_type"], answer=record["answer"],
                 options=record.get("options"), answer_ordered=is_ordered(record),
                 answer_tolerance=record.get("answer_tolerance"),
-                metric="grounding" if record["answer_type"] == "interval" else "accuracy",
+                metric=METRIC_BY_ANSWER_TYPE.get(record["answer_type"], "accuracy"),
                 groups={"task": record["task"], "family": record["family"], "primitive": record["primitive"],
                         "answer_type": record["answer_type"], "question": question,
                         "task_question": f"{record['task']}/{question}"},
@@ -86,9 +86,17 @@ def load(root: Path, options: Mapping[str, str]) -> list[EvalSample]:
     return samples
 
 
+#: Answer types scored other than by accuracy: intervals by IoU/IoP, boxes by box IoU.
+METRIC_BY_ANSWER_TYPE = {"interval": "grounding", "box": "tracking"}
+
+
 def _question_group(record: Mapping[str, object]) -> str:
-    """"when" (open interval), "when_mc" (interval options), or "task" (the task's own)."""
+    """"when" (open interval), "when_mc" (interval options), "track" (boxes at stated
+    times), or "task" (the task's own)."""
     query = record.get("query") or {}
-    if isinstance(query, Mapping) and query.get("kind") == "when":
+    kind = query.get("kind") if isinstance(query, Mapping) else None
+    if kind == "when":
         return "when" if record["answer_type"] == "interval" else "when_mc"
+    if kind == "track":
+        return "track"
     return "task"

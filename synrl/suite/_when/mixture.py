@@ -1,8 +1,8 @@
 """Question-type mixtures: which samples of a run are "when" samples.
 
 ``--question-types`` lists forms, each with an optional integer weight: ``mc``, ``open``
-(the task's own templates), ``when`` (an open interval answer) and ``when_mc`` (four interval
-options). ``mc,open,when`` makes a third of the samples "when" samples; ``mc,open,when:2``
+(the task's own templates), ``when`` (an open interval answer), ``when_mc`` (four interval
+options) and ``track`` (an object's boxes at stated times, :mod:`synrl.suite._track`). ``mc,open,when`` makes a third of the samples "when" samples; ``mc,open,when:2``
 half of them; ``when`` alone a grounding-only dataset. The weights of ``mc`` and ``open``
 only set the share of the task's own questions: within it the templates cycle as before.
 
@@ -19,7 +19,10 @@ from typing import Sequence
 
 BASE_FORMS = ("mc", "open")
 WHEN_FORMS = ("when", "when_mc")
-FORMS = BASE_FORMS + WHEN_FORMS
+TRACK_FORMS = ("track",)
+#: Forms asked by a question family shared by every task rather than by the task itself.
+FAMILY_FORMS = WHEN_FORMS + TRACK_FORMS
+FORMS = BASE_FORMS + FAMILY_FORMS
 #: What `synrl generate` asks when not told: the tasks' own questions, no "when" ones.
 DEFAULT_QUESTION_TYPES = BASE_FORMS
 MAX_WEIGHT = 100
@@ -34,11 +37,19 @@ class Mixture:
     """Parsed ``--question-types``: the task's own forms and the weights of the shares."""
 
     base_types: tuple[str, ...]  # "mc" / "open" kept for the task's own templates
-    weights: tuple[tuple[str, int], ...]  # ("base" | "when" | "when_mc", weight), weight > 0
+    weights: tuple[tuple[str, int], ...]  # ("base" | a family form, weight), weight > 0
 
     @property
     def has_when(self) -> bool:
         return any(name in WHEN_FORMS for name, _ in self.weights)
+
+    @property
+    def has_track(self) -> bool:
+        return any(name in TRACK_FORMS for name, _ in self.weights)
+
+    @property
+    def has_family(self) -> bool:
+        return any(name in FAMILY_FORMS for name, _ in self.weights)
 
     @property
     def period(self) -> int:
@@ -59,7 +70,7 @@ class Mixture:
 
     def deal(self, index: int) -> tuple[str, int]:
         """(form, index among the samples of that form) of sample ``index``."""
-        if not self.has_when:
+        if not self.has_family:
             return "base", index
         seq = self.sequence()
         block, offset = divmod(index, len(seq))
@@ -69,7 +80,7 @@ class Mixture:
 
 
 def parse_question_types(items: Sequence[str]) -> Mixture:
-    """The mixture of ``items`` ("mc", "open", "when", "when_mc", each optionally
+    """The mixture of ``items`` ("mc", "open", "when", "when_mc", "track", each optionally
     ``name:weight``); a clear error for anything else."""
     if not items:
         raise MixtureError(f"no question type given; use some of {', '.join(FORMS)}")
