@@ -4,7 +4,6 @@ question says it starts" scores exactly its mean box IoU, far below."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +11,8 @@ import pytest
 
 from synrl.answers import box_iou
 from synrl.qa import answer_for
-from tests.cot.fake_openai import FakeChatServer, Reply
-from tests.eval.test_openai_e2e import _answers, _record_for, _run
+from tests.eval.test_openai_e2e import _answers
+from tests.eval.test_when_e2e import _serve
 
 TASKS = "direction,velocity_rank"
 
@@ -26,20 +25,6 @@ def track_suite(tmp_path_factory) -> Path:
     _generate(root, {"tasks": TASKS, "per_task": "4", "width": "256", "height": "256", "fps": "10",
                      "question_types": "mc,track"})
     return root
-
-
-def _serve(suite: Path, out: Path, answer) -> dict:
-    records = _answers(suite)
-
-    def handler(request: dict) -> Reply:
-        return Reply(content=f"<think>watching</think><answer>{answer(_record_for(request, records))}</answer>")
-
-    with FakeChatServer(handler) as server:
-        result = _run("synthetic", "--data", str(suite), "--out", str(out), "--base-url", server.url,
-                      "--model", "fake-vl", "--num-frames", "4", "--max-pixels", "4096",
-                      "--max-new-tokens", "64")
-        assert result.exit_code == 0, result.output
-    return json.loads((out / "metrics.json").read_text())
 
 
 def test_true_boxes_score_one_per_task(track_suite, tmp_path):
