@@ -27,7 +27,8 @@ def is_track(record: dict[str, Any]) -> bool:
 
 
 def measured_box(observation: Observation, frame: int) -> list[float] | None:
-    if observation.box is None or np.isnan(observation.box[frame]).any():
+    if (observation.box is None or not 0 <= frame < len(observation.box)
+            or np.isnan(observation.box[frame]).any()):
         return None
     return [round(float(v), 2) for v in observation.box[frame]]
 

@@ -58,8 +58,9 @@ def test_wrong_boxes_are_mismatches(track_samples):
         r["answer_value"] = [[b[0] + (b[2] - b[0]) // 3, b[1], b[2] + (b[2] - b[0]) // 3, b[3]]
                              for b in r["answer_value"]]
 
-    def late(r):  # the boxes of the times asked, stated for the next frames on the grid
-        r["query"]["frames"] = [f + 15 for f in r["query"]["frames"]]
+    def late(r):  # the boxes stated for frames half a second off the asked ones
+        n = r["video"]["num_frames"]
+        r["query"]["frames"] = [f + 15 if f + 15 < n else f - 15 for f in r["query"]["frames"]]
 
     def other_object(r):
         others = [t for t in r["tracks"] if t["id"] != r["query"]["object"]]
