@@ -9,20 +9,15 @@ the answer box by box.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from synrl.cot.grounded.base import WriterContext, paragraphs
 from synrl.cot.grounded.registry import register_family_writer
+from synrl.suite._track.family import box_text as box_words
 
 
 # Asked times lie on the half-second grid: one decimal states them exactly.
 DECIMALS = 1
 # Less than this (px) over the heading's span of frames is standing still.
 AT_REST_PX = 0.5
-
-
-def box_words(box: Sequence[float]) -> str:
-    return "[" + ", ".join(str(int(v)) for v in box) + "]"
 
 
 def _motion(ctx: WriterContext, track_id: str, frame: int, span: int = 3) -> str:
