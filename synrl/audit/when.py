@@ -5,7 +5,7 @@ lists, from the measured observations alone, every moment named like the asked e
 (`query.event_type`, its object and the params that word the question: wall, direction,
 target colour...), in time order: a float (seconds) for an instantaneous event, a
 ``(start_s, end_s)`` pair for a lasting one. The shared code here then checks that the
-pixels show as many such moments as the record's ``occurrences``, takes the
+auditor finds as many such moments as the record's ``occurrences``, takes the
 ``occurrence``-th and compares it with the answer:
 
 - a lasting event: its measured start and end within one frame (1 / fps, plus the 10 ms
@@ -16,6 +16,11 @@ pixels show as many such moments as the record's ``occurrences``, takes the
   ``option_intervals`` (the option it overlaps most).
 
 Times never come from the record's timeline: its event is read only for what names it.
+The long-term tasks are the exception (:func:`operation_moments`): their auditors replay the
+operations with a simulator of their own, and time an operation by its recorded start and
+end frames, which the visibility check has confirmed show that operation. An auditor may
+also return a ``{"state_mismatch": ...}`` (or ``pixel_mismatch``) answer instead of moments:
+its replay or its pixels disagree with the record, which is a mismatch.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from synrl.registry import Registry
 from synrl.suite.registry import load_modules
 
 Moment = Union[float, tuple[float, float]]
-WhenAuditor = Callable[[dict[str, Any], list[Observation]], list[Moment]]
+# Moments, or a mismatch of the auditor's own derivation with the record (a dict).
+WhenAuditor = Callable[[dict[str, Any], list[Observation]], "list[Moment] | dict[str, Any]"]
 
 WHEN_AUDITORS: Registry[WhenAuditor] = Registry("when auditor",
                                                 loader=lambda: load_modules("audit"))
@@ -43,14 +49,18 @@ WINDOW_S = 0.5
 # Event types whose bounds the pixels cannot place within one frame, and the frames their
 # auditor declares instead: (task, event type) -> frames.
 WIDER_TOLERANCE: dict[tuple[str, str], int] = {}
+# What a task's "when" auditor derives its moments from, as its messages say it.
+SOURCES: dict[str, str] = {}
 
 
-def register_when_auditor(task_id: str, wider: dict[str, int] | None = None
-                          ) -> Callable[[WhenAuditor], WhenAuditor]:
+def register_when_auditor(task_id: str, wider: dict[str, int] | None = None,
+                          source: str = "pixels") -> Callable[[WhenAuditor], WhenAuditor]:
     """Decorator registering the "when" auditor of ``task_id``; ``wider`` names the event
-    types it can only time within that many frames (said in its docstring, with why)."""
+    types it can only time within that many frames (said in its docstring, with why);
+    ``source`` what it derives moments from ("pixels", "replay")."""
     for event_type, frames in (wider or {}).items():
         WIDER_TOLERANCE[(task_id, event_type)] = int(frames)
+    SOURCES[task_id] = source
     return WHEN_AUDITORS.register(task_id)
 
 
@@ -102,14 +112,20 @@ def check_when(result: Any, record: dict[str, Any], observations: list[Observati
     query = record["query"]
     answer = [float(v) for v in record["answer_value"]]
     result.expected = answer
+    source = SOURCES.get(record["task"], "pixels")
     moments = auditor(record, observations)
+    if isinstance(moments, dict):
+        result.status, result.derived = "mismatch", moments
+        result.message = f"the record disagrees with the {source}: {moments}"
+        return result
     if len(moments) != query["occurrences"]:
         result.status = "mismatch"
         result.expected = {"occurrences": query["occurrences"], "interval": answer}
         result.derived = {"occurrences": len(moments),
                           "moments": [np.round(m, 3).tolist() for m in moments]}
-        result.message = (f"pixels show {len(moments)} moments named like the asked one "
-                          f"({query['event_type']}), record says {query['occurrences']}")
+        result.message = (f"{len(moments)} moments named like the asked one "
+                          f"({query['event_type']}) in the {source}, record says "
+                          f"{query['occurrences']}")
         return result
     moment = moments[query["occurrence"] - 1]
     tol = tolerance_s(record)
@@ -141,7 +157,8 @@ def check_when(result: Any, record: dict[str, Any], observations: list[Observati
             problems.append(f"option {record['answer']} is {options[record['answer']]}, "
                             f"not the answer {answer}")
         if letter != record["answer"]:
-            problems.append(f"pixels pick option {letter}, record says {record['answer']}")
+            problems.append(f"the interval from the {source} picks option {letter}, "
+                            f"record says {record['answer']}")
     if problems:
         result.status, result.message = "mismatch", "; ".join(problems)
     return result
@@ -304,6 +321,28 @@ def contacts_named_like(record: dict[str, Any], observations: list[Observation])
     return [at for at, which in wall_contacts(record, track, obs) if which == wall]
 
 
+def operation_moments(record: dict[str, Any], states: Sequence[Any],
+                      name_of: Callable[[Any, Any, dict[str, Any]], Any],
+                      asked_name: Callable[[dict[str, Any]], Any]
+                      ) -> "list[Moment] | dict[str, Any]":
+    """The intervals (start and end frame over fps) of every operation of a long-term
+    record whose name, ``name_of(before, after, op)`` read off the auditor's replayed
+    states around it, equals what the question names, ``asked_name(asked event)`` (its
+    type and wording params); ``states`` are the replayed states, one more than the
+    operations. A query that names another event type than its event is a mismatch."""
+    from synrl.audit.replay import operations
+
+    event = asked_event(record)
+    if event["type"] != record["query"]["event_type"]:
+        return {"query_mismatch": {"event_type": record["query"]["event_type"],
+                                   "event": event["type"]}}
+    fps = float(record["video"]["fps"])
+    wanted = asked_name(event)
+    return [(op["start_frame"] / fps, op["end_frame"] / fps)
+            for before, after, op in zip(states, states[1:], operations(record))
+            if name_of(before, after, op) == wanted]
+
+
 __all__ = ["WHEN_AUDITORS", "asked_event", "check_when", "contacts_named_like", "is_when",
-           "meeting_time", "register_when_auditor", "reversals", "wall_contacts",
-           "when_auditor_for"]
+           "meeting_time", "operation_moments", "register_when_auditor", "reversals",
+           "wall_contacts", "when_auditor_for"]

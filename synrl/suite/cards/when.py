@@ -17,7 +17,8 @@ def name_events(sim):
             what = (f"the card at position {p['from_position']} moved to position "
                     f"{p['to_position']}")
         elif event.type == "swap":
-            i, j = p["positions"]
+            # Sorted like grid_swap's cells: swapping 1 and 3 is swapping 3 and 1.
+            i, j = sorted(p["positions"])
             verb, what = "are", f"the cards at positions {i} and {j} swapped"
         else:
             what = f"a card drawn from the {p['end']} of the pile"

@@ -1,6 +1,7 @@
 """`file_system`: run the typed commands (the timeline's `command` text) from the recorded
 first tree with a small shell of this module's own, compare every recorded tree and working
-directory, and answer the query from the replay."""
+directory, and answer the query from the replay ("when" questions: time the commands typed
+like the asked one, each run by the replay)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from synrl.audit import register_auditor
 from synrl.audit.observe import Observation
 from synrl.audit.common import unknown_query
 from synrl.audit.replay import operations, replay
+from synrl.audit.when import operation_moments, register_when_auditor
 
 
 @dataclass(frozen=True)
@@ -105,3 +107,20 @@ def audit_file_system(record: dict[str, Any], observations: list[Observation]) -
     if kind == "files_created":
         return sum(op["command"].split()[0] in ("touch", "cp") for op in operations(record))
     raise unknown_query(record)
+
+
+def typed(command: str) -> tuple[str, str]:
+    """(command name, the line as typed, blanks collapsed): what the screen shows."""
+    words = command.split()
+    return words[0], " ".join(words)
+
+
+@register_when_auditor("file_system", source="replay")
+def when_file_system(record: dict[str, Any], observations: list[Observation]) -> Any:
+    # The question names the typed line; the replay runs every line on its own shell, so a
+    # line that cannot run there, or a tree it leaves otherwise than recorded, is a mismatch.
+    states, mismatch = replay(record, as_shell(record["states"][0]),
+                              lambda shell, op: run(shell, op)[0], as_shell)
+    return mismatch or operation_moments(
+        record, states, lambda before, after, op: typed(op["command"]),
+        lambda event: (event["type"], typed(event["command"])[1]))

@@ -1,7 +1,8 @@
 """`grid_swap`: read the visible arrangement from the pixels (each object's measured centre
 during the visible reveal gives its cell), check it against the recorded visible state,
 replay the swaps from the recorded first arrangement with a simulator of this module's own,
-compare every recorded state, and answer the query from the replay."""
+compare every recorded state, and answer the query from the replay ("when" questions: time
+the swaps of the asked pair of cells, read off the replayed arrangements)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
 from synrl.audit.common import unknown_query
 from synrl.audit.replay import operations, replay
+from synrl.audit.when import operation_moments, register_when_auditor
 
 
 def observed_cells(record: dict[str, Any], observations: list[Observation]) -> dict[str, str]:
@@ -49,14 +51,20 @@ def step(cells: dict[str, str], op: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-@register_auditor("grid_swap")
-def audit_grid_swap(record: dict[str, Any], observations: list[Observation]) -> Any:
+def checked_states(record: dict[str, Any], observations: list[Observation]
+                   ) -> tuple[list[dict[str, str]], dict | None]:
+    """The replayed arrangements, and the first disagreement with the record (the visible
+    arrangement in the pixels, then every recorded state), or None."""
     visible = record["states"][0 if record["scene"]["reveal"] == "initial" else -1]
     seen = observed_cells(record, observations)
     if seen != visible["cells"]:
-        return {"pixel_mismatch": {"pixels": seen, "record": visible["cells"]}}
-    states, mismatch = replay(record, dict(record["states"][0]["cells"]), step,
-                              lambda s: s["cells"])
+        return [], {"pixel_mismatch": {"pixels": seen, "record": visible["cells"]}}
+    return replay(record, dict(record["states"][0]["cells"]), step, lambda s: s["cells"])
+
+
+@register_auditor("grid_swap")
+def audit_grid_swap(record: dict[str, Any], observations: list[Observation]) -> Any:
+    states, mismatch = checked_states(record, observations)
     if mismatch:
         return mismatch
 
@@ -75,3 +83,17 @@ def audit_grid_swap(record: dict[str, Any], observations: list[Observation]) -> 
         return sum(query["object"] in (before.get(op["cells"][0]), before.get(op["cells"][1]))
                    for before, op in zip(states, operations(record)))
     raise unknown_query(record)
+
+
+def swapped_cells(before: dict[str, str], after: dict[str, str], op: dict[str, Any]) -> tuple:
+    """The cells whose content the swap changed, sorted: every swap moves at least one object,
+    so both of its cells change (an object leaves one and another, or nothing, takes its
+    place), whichever order the plan lists them in."""
+    return ("swap", *sorted(c for c in set(before) | set(after) if before.get(c) != after.get(c)))
+
+
+@register_when_auditor("grid_swap", source="replay")
+def when_grid_swap(record: dict[str, Any], observations: list[Observation]) -> Any:
+    states, mismatch = checked_states(record, observations)
+    return mismatch or operation_moments(record, states, swapped_cells,
+                                         lambda event: ("swap", *sorted(event["cells"])))

@@ -1,6 +1,7 @@
 """`math_trail`: follow the ball's hops on the recorded board (checking each hop against the
 ball's measured position in the pixels), compare every recorded state, and evaluate the
-spelled expression with a recursive-descent parser of this module's own (exact fractions)."""
+spelled expression with a recursive-descent parser of this module's own (exact fractions);
+"when" questions: time the hops between the asked cells, read off the replayed positions."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
 from synrl.audit.common import unknown_query
 from synrl.audit.replay import operations, replay
+from synrl.audit.when import operation_moments, register_when_auditor
 
 
 def cell(name: str) -> tuple[int, int]:
@@ -66,8 +68,10 @@ def ball_cell(record: dict[str, Any], obs: Observation, frame: int) -> str | Non
     return f"{string.ascii_lowercase[col]}{row + 1}"
 
 
-@register_auditor("math_trail")
-def audit_math_trail(record: dict[str, Any], observations: list[Observation]) -> Any:
+def checked_states(record: dict[str, Any], observations: list[Observation]
+                   ) -> tuple[list[tuple[str, str]], dict | None]:
+    """The replayed (ball cell, spelled text) states, and the first disagreement with the
+    record (a hop the ball's measured position contradicts, then every recorded state)."""
     symbols = record["scene"]["symbols"]
     ball = next((o for t, o in zip(record["tracks"], observations) if t["id"] == "ball"), None)
     if ball is None:
@@ -76,8 +80,8 @@ def audit_math_trail(record: dict[str, Any], observations: list[Observation]) ->
         seen = (ball_cell(record, ball, op["start_frame"]),
                 ball_cell(record, ball, op["end_frame"]))
         if seen != (op["from"], op["to"]):
-            return {"pixel_mismatch": {"step": op["step"], "pixels": seen,
-                                       "record": (op["from"], op["to"])}}
+            return [], {"pixel_mismatch": {"step": op["step"], "pixels": seen,
+                                           "record": (op["from"], op["to"])}}
 
     def step(state: tuple[str, str], op: dict[str, Any]) -> tuple[str, str]:
         (r0, c0), (r1, c1) = cell(op["from"]), cell(op["to"])
@@ -87,8 +91,12 @@ def audit_math_trail(record: dict[str, Any], observations: list[Observation]) ->
 
     first = record["states"][0]["ball"]
     r, c = cell(first)
-    states, mismatch = replay(record, (first, symbols[r][c]), step,
-                              lambda s: (s["ball"], s["spelled"]))
+    return replay(record, (first, symbols[r][c]), step, lambda s: (s["ball"], s["spelled"]))
+
+
+@register_auditor("math_trail")
+def audit_math_trail(record: dict[str, Any], observations: list[Observation]) -> Any:
+    states, mismatch = checked_states(record, observations)
     if mismatch:
         return mismatch
     spelled = states[-1][1]
@@ -104,3 +112,11 @@ def audit_math_trail(record: dict[str, Any], observations: list[Observation]) ->
     if kind == "operator_count":
         return spelled.count(query["operator"])
     raise unknown_query(record)
+
+
+@register_when_auditor("math_trail", source="replay")
+def when_math_trail(record: dict[str, Any], observations: list[Observation]) -> Any:
+    states, mismatch = checked_states(record, observations)
+    return mismatch or operation_moments(
+        record, states, lambda before, after, op: ("hop", before[0], after[0]),
+        lambda event: ("hop", event["from"], event["to"]))

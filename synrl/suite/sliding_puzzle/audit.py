@@ -2,7 +2,8 @@
 pixels, read the numbers of the visible board from the pixels (template matching against
 digits rendered here) when the frames are available, replay the slides from the recorded
 first board with a simulator of this module's own, compare every recorded board, and answer
-the query from the replay."""
+the query from the replay ("when" questions: time the slides between the asked cells, read
+off the replayed boards)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from synrl.audit import AuditError, register_auditor
 from synrl.audit.observe import Observation
 from synrl.audit.common import unknown_query
 from synrl.audit.replay import operations, replay
+from synrl.audit.when import operation_moments, register_when_auditor
 from synrl.render.boards import FONT_PATH
 
 # A cell whose inner square is darker than this (mean luma) shows the board: the empty slot.
@@ -89,12 +91,10 @@ def visible_frame(record: dict[str, Any]) -> int:
     return (reveal["start_frame"] + reveal["end_frame"]) // 2
 
 
-@register_auditor("sliding_puzzle")
-def audit_sliding_puzzle(record: dict[str, Any], observations: list[Observation],
-                         frames: Mapping[int, np.ndarray] | Sequence[np.ndarray] | None = None
-                         ) -> Any:
-    """`frames` (decoded frames by index, at least `frames_wanted(record)`) enables the
-    reading of the numbers; without them the moves are still checked against the pixels."""
+def slides_against_pixels(record: dict[str, Any], observations: list[Observation]
+                          ) -> dict | None:
+    """The first slide whose cells the sliding tile's measured position contradicts (at the
+    slide's first and last frame), or None."""
     tile = observations[0]
     for op in operations(record):
         seen = (cell_of(record, tile.x[op["start_frame"]], tile.y[op["start_frame"]]),
@@ -102,13 +102,29 @@ def audit_sliding_puzzle(record: dict[str, Any], observations: list[Observation]
         if seen != (op["from"], op["to"]):
             return {"pixel_mismatch": {"step": op["step"], "pixels": seen,
                                        "record": (op["from"], op["to"])}}
+    return None
+
+
+def replay_boards(record: dict[str, Any]) -> tuple[list[tuple[tuple[int, ...], ...]], dict | None]:
+    return replay(record, tuple(map(tuple, record["states"][0]["rows"])), step,
+                  lambda s: tuple(map(tuple, s["rows"])))
+
+
+@register_auditor("sliding_puzzle")
+def audit_sliding_puzzle(record: dict[str, Any], observations: list[Observation],
+                         frames: Mapping[int, np.ndarray] | Sequence[np.ndarray] | None = None
+                         ) -> Any:
+    """`frames` (decoded frames by index, at least `frames_wanted(record)`) enables the
+    reading of the numbers; without them the moves are still checked against the pixels."""
+    mismatch = slides_against_pixels(record, observations)
+    if mismatch:
+        return mismatch
     if frames is not None:
         shown = read_board(frames[visible_frame(record)], record)
         visible = record["states"][0 if record["scene"]["reveal"] == "initial" else -1]
         if shown != visible["rows"]:
             return {"pixel_mismatch": {"pixels": shown, "record": visible["rows"]}}
-    states, mismatch = replay(record, tuple(map(tuple, record["states"][0]["rows"])), step,
-                              lambda s: tuple(map(tuple, s["rows"])))
+    states, mismatch = replay_boards(record)
     if mismatch:
         return mismatch
 
@@ -139,3 +155,23 @@ def audit_sliding_puzzle(record: dict[str, Any], observations: list[Observation]
 # `frames`, a mapping from frame index to the decoded frame).
 audit_sliding_puzzle.frames_wanted = (  # type: ignore[attr-defined]
     lambda record: [visible_frame(record)])
+
+
+def slid_cells(before: tuple[tuple[int, ...], ...], after: tuple[tuple[int, ...], ...],
+               op: dict[str, Any]) -> tuple:
+    """("slide", the cell a tile left, the cell it entered), read off the replayed boards:
+    the cell that empties and the one the empty slot leaves."""
+    def empty(rows: tuple[tuple[int, ...], ...]) -> str:
+        r = next(i for i, row in enumerate(rows) if 0 in row)
+        return f"{string.ascii_lowercase[rows[r].index(0)]}{r + 1}"
+    return "slide", empty(after), empty(before)
+
+
+@register_when_auditor("sliding_puzzle", source="replay")
+def when_sliding_puzzle(record: dict[str, Any], observations: list[Observation]) -> Any:
+    mismatch = slides_against_pixels(record, observations)
+    if mismatch:
+        return mismatch
+    states, mismatch = replay_boards(record)
+    return mismatch or operation_moments(record, states, slid_cells,
+                                         lambda event: ("slide", event["from"], event["to"]))
