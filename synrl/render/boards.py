@@ -283,13 +283,16 @@ def arc_point(a: Sequence[float], b: Sequence[float], p: float, lift: float) -> 
     return x, y + lift * 4 * p * (1 - p)
 
 
-def colour_centroid(sprite: Sprite, rgb: RGB,
+@lru_cache(maxsize=4096)
+def colour_centroid(key: Key, rgb: RGB,
                     background: RGB = (255, 255, 255)) -> tuple[float, float]:
-    """Offset from a sprite's anchor to the centroid of its pixels of colour `rgb` as the
-    pixel audit (synrl.audit.observe) measures them over `background`: where a tracked
-    object carries text, its recorded centre is this centroid, not the shape's centre."""
+    """Offset from the anchor of the sprite of `key` to the centroid of its pixels of colour
+    `rgb` as the pixel audit (synrl.audit.observe) measures them over `background`: where a
+    tracked object carries text, its recorded centre is this centroid, not the shape's centre.
+    Cached per process like the sprites: a board task asks it for every frame of a move."""
     from synrl.scene import MAX_RESIDUAL, MIN_COVERAGE
 
+    sprite = get_sprite(key)
     bg = np.asarray(background, dtype=np.float32)
     pixels = bg * (1.0 - sprite.alpha[..., None]) + sprite.rgb - bg
     direction = np.asarray(rgb, dtype=np.float32) - bg

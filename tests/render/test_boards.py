@@ -25,7 +25,7 @@ ORANGE, CYAN = PALETTE["orange"], PALETTE["cyan"]
     (("shape", "triangle", PALETTE["green"], 17.0), PALETTE["green"]),
 ])
 def test_tracked_sprites_have_their_colour_centroid_on_the_anchor(key, rgb):
-    dx, dy = colour_centroid(get_sprite(key), rgb)
+    dx, dy = colour_centroid(key, rgb)
     # Edge pixels below the audit's coverage threshold are not counted: a few hundredths.
     assert abs(dx) < 0.05 and abs(dy) < 0.05
 

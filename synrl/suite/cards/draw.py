@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Hashable
 
-from synrl.render.boards import Item, arc_point, colour_centroid, ease, get_sprite, ink_for, odd
+from synrl.render.boards import Item, arc_point, colour_centroid, ease, ink_for, odd
 from synrl.render.shapes import PALETTE
 from synrl.suite.base import VideoSpec
 from synrl.suite._longterm.base import Schedule, Story, frame_size_scale
@@ -146,7 +146,7 @@ class CardAnimation:
         for h, (code, pos, face_up) in enumerate(hand):
             x, y = int(round(pos[0])), int(round(pos[1]))
             if face_up:
-                dx, dy = colour_centroid(get_sprite(self.card_key(code, True, self.face_up_hand)),
+                dx, dy = colour_centroid(self.card_key(code, True, self.face_up_hand),
                                          self.face_up_hand)
                 out[2] = (x + dx, y + dy)
             else:

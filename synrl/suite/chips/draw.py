@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Hashable
 
-from synrl.render.boards import Item, colour_centroid, ease, get_sprite, ink_for, lerp_point, odd
+from synrl.render.boards import Item, colour_centroid, ease, ink_for, lerp_point, odd
 from synrl.render.shapes import PALETTE
 from synrl.render.tabletop import HALO_GAP
 from synrl.suite.base import VideoSpec
@@ -53,7 +53,7 @@ class ChipAnimation:
 
     def centroid_offset(self, value: int) -> tuple[float, float]:
         """Where the audit finds a chip in hand relative to its centre (its value is ink)."""
-        return colour_centroid(get_sprite(self.chip_key(value, True)), self.color)
+        return colour_centroid(self.chip_key(value, True), self.color)
 
     def hand(self, frame: int) -> tuple[int, tuple[int, int]] | None:
         """(value, integer centre) of the chip in hand during an operation."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Hashable
 
-from synrl.render.boards import Item, colour_centroid, ease, get_sprite
+from synrl.render.boards import Item, colour_centroid, ease
 from synrl.render.gridboards import BoardGeometry
 from synrl.render.shapes import PALETTE
 from synrl.suite._longterm.base import BoardAnimation, Schedule, Story
@@ -59,7 +59,7 @@ class SwapAnimation(BoardAnimation):
         points = list(self._swap_points(*active).values())
         out = []
         for which, (x, y) in enumerate(points):
-            dx, dy = colour_centroid(get_sprite(self.lifted_key(which)),
+            dx, dy = colour_centroid(self.lifted_key(which),
                                      PALETTE[LIFTED_COLORS[which]])
             out.append((x + dx, y + dy))
         return out
