@@ -230,9 +230,9 @@ class Task:
         Letters: the task's multiple-choice samples with K options, counted across its
         templates, cycle through a seeded order of the K letters (shifted by one after each
         lcm(templates, K) block and by a per-task offset). Every K consecutive such samples
-        of a task take every letter once, so a run of 8 samples per task is balanced even
-        though each template occurs once or twice in it; and every K samples of one
-        template do too, so no question form prefers a letter.
+        of a task take every letter once, and every K samples of one template do too, so no
+        question form prefers a letter; the per-task offsets make the tasks' partial last
+        blocks of a run of 8 per task take the letters in turn, so the run is balanced too.
         """
         templates = self.available_templates(question_types)
         if not templates:
@@ -255,9 +255,28 @@ class Task:
             m = c * j + same.index(position)  # the sample's rank among them in the task
             # One shift per lcm(c, k) block: a template whose c shares a factor with k
             # would otherwise only ever see some residues.
-            residue = (m + m // math.lcm(c, k) + zlib.crc32(self.id.encode())) % k
+            residue = (m + m // math.lcm(c, k) + self.letter_offset(k, question_types)) % k
             letter = _seeded_permutation(k, stream, "letters", k)[residue]
         return Plan(template, value, letter, self.resolve_options(options or {}))
+
+    def letters_planned(self, question_types: Sequence[str] | None, k: int,
+                        samples: int) -> int:
+        """How many of the first `samples` plans hold a planned letter among `k` options."""
+        templates = self.available_templates(question_types)
+        if not templates:
+            return 0
+        return sum(1 for i in range(samples)
+                   if templates[i % len(templates)].letter_planned
+                   and templates[i % len(templates)].n_options == k)
+
+    def letter_offset(self, k: int, question_types: Sequence[str] | None) -> int:
+        """Where this task's cycle of `k` letters starts: the built-in tasks' offsets tile
+        a run of LETTER_TILE_SAMPLES per task (see `synrl.suite.registry.letter_offsets`);
+        a task from elsewhere gets one from its id."""
+        from synrl.suite.registry import letter_offsets
+
+        offsets = letter_offsets(k, tuple(question_types or ()))
+        return offsets.get(self.id, zlib.crc32(self.id.encode()))
 
     def count_options(self, plan: Plan, difficulty: int, value: int,
                       rng: np.random.Generator) -> list[str]:

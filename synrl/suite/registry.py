@@ -19,10 +19,12 @@ Each registry loads the module kind it needs on first use (tasks ``task``, the a
 from __future__ import annotations
 
 import importlib
+import math
 import importlib.util
 import os
 import sys
 import types
+from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -99,3 +101,39 @@ def task_ids() -> list[str]:
 def get_task(task_id: str) -> Task:
     """Instantiate a task by id; unknown ids fail with the known ids and a close match."""
     return TASKS.get(task_id)()
+
+
+# The run size the letter offsets tile: the README's demo and the smallest run whose letters
+# the issue on text-only shortcuts holds to 3 points of uniform.
+LETTER_TILE_SAMPLES = 8
+
+
+@lru_cache(maxsize=None)
+def letter_offsets(k: int, question_types: tuple[str, ...]) -> dict[str, int]:
+    """Per built-in task, the start of its cycle of `k` letters (see `Task.plan`).
+
+    Within a task, every `k` consecutive samples with `k` options take every letter once;
+    what a run leaves over is each task's partial last block, `r` consecutive letters of the
+    cycle. The offsets chain those blocks over the built-in tasks in folder order, so a run
+    of LETTER_TILE_SAMPLES per task of every built-in task gives each letter within one
+    question of the others. Only built-in tasks take part: a task loaded from elsewhere
+    must not change another task's records.
+    """
+    builtin = {f"synrl.suite.{p.name}" for p in _BUILTIN.iterdir() if _is_task_folder(p)}
+    offsets: dict[str, int] = {}
+    taken = 0  # letters of the partial blocks chained so far
+    for task_id in task_ids():
+        task = get_task(task_id)
+        if type(task).__module__.rsplit(".", 1)[0] not in builtin:
+            continue
+        templates = task.available_templates(question_types or None)
+        same = sum(1 for t in templates if t.letter_planned and t.n_options == k)
+        if not same:
+            continue
+        planned = task.letters_planned(question_types or None, k, LETTER_TILE_SAMPLES)
+        full, left = divmod(planned, k)
+        # Task.plan's residue of the first sample of the partial block, before the offset.
+        shift = (k * full) // math.lcm(same, k)
+        offsets[task_id] = (taken - shift) % k
+        taken += left
+    return offsets

@@ -56,6 +56,24 @@ def test_a_task_from_a_folder_goes_through_the_whole_pipeline(task_folder, tmp_p
     assert all(line["status"] == "passed" for line in lines)
 
 
+def test_a_task_from_a_folder_changes_no_built_in_letter(task_folder):
+    """The letter offsets chain the built-in tasks only: loading a folder task must not
+    change a built-in task's records."""
+    script = ("import json; from synrl.suite.registry import letter_offsets, task_ids; "
+              "print(json.dumps([task_ids(), letter_offsets(4, ()), letter_offsets(2, ('mc',))]))")
+    env = _env()
+    plain = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           env=env, check=True)
+    env["SYNRL_TASK_PATH"] = str(task_folder)
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env, check=True)
+    ids_plain, *offsets_plain = json.loads(plain.stdout)
+    ids_loaded, *offsets_loaded = json.loads(loaded.stdout)
+    assert "blink_count" in ids_loaded and "blink_count" not in ids_plain
+    assert offsets_loaded == offsets_plain
+    assert len(set(offsets_plain[0].values())) > 1  # the partial blocks start at different letters
+
+
 def test_without_the_folder_its_samples_cannot_be_audited(task_folder, tmp_path):
     env = _env()
     out = tmp_path / "ds"
