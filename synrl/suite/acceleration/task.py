@@ -47,7 +47,7 @@ REFERENCE_STEPS = 10
 ONSET_RANKS = (0, 1, 2, 3)
 ONSET_FIRST_SLOTS = (1, 2, 3, 4, 5)
 # The change phase asked by "during which interval": every placement on the reference grid,
-# one to four steps long, anywhere in the clip. Those centred in the middle 30% of the clip
+# one to three steps long, anywhere in the clip. Those centred in the middle 40% of the clip
 # come a quarter as often as the others, so that a blind "middle of the video" guess (the
 # middle half, or the typical length centred) rarely reaches IoU 0.5 (measured in the
 # README); the older 20-80% placement let it on 56-69% of the questions.
