@@ -18,11 +18,6 @@ DIRECTIONS = ("up", "down", "left", "right")
 UNIT = {"up": (0.0, -1.0), "down": (0.0, 1.0), "left": (-1.0, 0.0), "right": (1.0, 0.0)}
 OPPOSITE = {"up": "down", "down": "up", "left": "right", "right": "left"}
 TWO_LEG_PATHS = tuple(permutations(DIRECTIONS, 2))
-# Every clip lasts this long (once 3 s at difficulty 1 up to 5 s), and the turn of a
-# two-leg path falls anywhere in 15-85% of it (once 38-62%): its 0.5 s "when" window then
-# escapes a blind guess (the question prior of `synrl stats`) on over 90% of questions.
-CLIP_SECONDS = 5.0
-TURN_SHARE = (0.15, 0.85)
 
 
 def path_text(legs: Sequence[str]) -> str:
@@ -76,7 +71,7 @@ class Direction(Task):
 
     def simulate(self, plan: Plan, rng: np.random.Generator, difficulty: int,
                  video: VideoSpec) -> Simulation:
-        num_frames = video.frames_for(CLIP_SECONDS)
+        num_frames = video.frames_for(lerp(difficulty, 3.0, 5.0))
         duration = num_frames / video.fps
         arena = Arena.for_video(video)
         name = plan.template.name
@@ -88,7 +83,7 @@ class Direction(Task):
         else:
             legs = (plan.value,)
 
-        turn = float(rng.uniform(*TURN_SHARE)) * duration if len(legs) == 2 else duration
+        turn = float(rng.uniform(0.38, 0.62)) * duration if len(legs) == 2 else duration
         leg_times = [(0.0, turn), (turn, duration)][: len(legs)]
         radius = object_radius(video, rng)
         # Unit-speed path corners, then the largest speed that keeps the path in the arena.

@@ -1,10 +1,4 @@
-"""`direction` events for "when" questions: each leg of the path and each turn.
-
-A leg that begins with the clip or lasts to its end is not asked: its answer would start at
-0 (or end at the clip's end) whatever the video shows, and a blind guess of its length
-reached IoU 0.5 on most of them (the question prior of `synrl stats`: 40%). The turn
-between two legs is asked instead.
-"""
+"""`direction` events for "when" questions: each leg of the path and each turn."""
 
 from synrl.suite._when.family import NTH, register_namer
 from synrl.suite._when.naming import by_type, object_name
@@ -13,9 +7,6 @@ from synrl.suite._when.naming import by_type, object_name
 @register_namer("direction")
 def name_events(sim):
     def leg(event):
-        frame = 1.0 / sim.video.fps
-        if event.start_s < frame or event.end_s > sim.duration_s - frame:
-            return None
         name = object_name(sim, event.params["object"])
         way = event.params["direction"]
         return (f"During which interval does the {name} move {way}{NTH}?",
