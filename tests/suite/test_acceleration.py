@@ -38,16 +38,30 @@ def test_track_speed_follows_the_phases(difficulty):
 def test_change_times_lie_on_the_grid():
     for index in range(12):
         record = build_sample(request("acceleration", index, difficulty=3)).record
-        duration = record["video"]["duration_ms"]
-        assert duration % 1000 == 0
+        fps = record["video"]["fps"]
+        grid_frames = round(0.5 * fps)  # half-second steps at duration scale 1
+        assert record["video"]["num_frames"] % grid_frames == 0
         for phase in phases(record):
-            assert phase["start_ms"] % (duration // 10) == 0
+            assert phase["start_frame"] % grid_frames == 0
         query = record["query"]
         if query["kind"] == "change_interval":
             changing = [p for p in phases(record) if p["change"] != "constant"]
             assert record["answer"] == [changing[0]["start_ms"] / 1000,
                                         changing[0]["end_ms"] / 1000]
-            assert query["grid_s"] == duration / 10000
+            assert query["grid_s"] == grid_frames / fps
+
+
+def test_change_phases_spread_over_the_clip():
+    # The asked change phase starts anywhere from the first to the last steps of the clip
+    # (issue 15: once always within 20-80%), and the clip's length varies within a level.
+    starts, durations = set(), set()
+    for index in range(0, 90, 3):
+        record = build_sample(request("acceleration", index + 2, difficulty=3)).record
+        assert record["query"]["kind"] == "change_interval"
+        duration = record["video"]["duration_ms"] / 1000
+        starts.add(round(record["answer"][0] / duration, 1))
+        durations.add(duration)
+    assert min(starts) <= 0.1 and max(starts) >= 0.8 and len(durations) >= 3
 
 
 def test_reversal_mirrors_the_profile_and_the_times():

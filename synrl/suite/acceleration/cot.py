@@ -17,7 +17,7 @@ def write_acceleration(ctx: WriterContext) -> str:
     name = ctx.name(target)
     kind = (ctx.record.get("query") or {}).get("kind")
     phases = ctx.events("speed_phase", target)
-    # Change times sit on a tenth-of-the-clip grid, often between whole seconds.
+    # Change times sit on a half-second grid, often between whole seconds.
     ctx.decimals = 1
     window = max(2, round(ctx.fps / 5))
 

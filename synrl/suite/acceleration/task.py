@@ -2,8 +2,11 @@
 
 The object bounces around the arena (bounces change its direction, never its speed) while
 its speed follows a piecewise-linear profile: constant phases and phases of steady speeding
-up or slowing down. Change times lie on a grid of a tenth of the clip, so that "at about
-1.5 s" names one grid point and the pixel audit can tell it from its neighbours.
+up or slowing down. Change times lie on a grid of half-second steps (at duration scale 1),
+so that "at about 1.5 s" names one grid point and the pixel audit can tell it from its
+neighbours. The clip's number of steps varies around the difficulty's, so that where a
+change falls, as a fraction of the clip, is spread finely over samples (a blind guess
+reads fractions).
 """
 
 from __future__ import annotations
@@ -28,12 +31,33 @@ REVERSED_PHASE = {"constant": "constant", "speeding_up": "slowing_down",
 PROFILES = tuple(permutations(PHASES, 2))
 PHASE_TEXT = {"constant": "it keeps a constant speed", "speeding_up": "it speeds up",
               "slowing_down": "it slows down"}
-GRID_STEPS = 10  # change times are multiples of duration / GRID_STEPS
-ONSET_SLOTS = (2, 3, 4, 5)
-INTERVAL_STARTS = (2, 3, 4)
-INTERVAL_LENGTHS = (2, 3, 4)
-# Below this the grid step falls under 0.4 s, too fine to tell neighbours apart by eye.
-MIN_SECONDS = 4
+# Seconds per grid step at duration scale 1; never under MIN_GRID_S, too fine to tell
+# neighbours apart by eye.
+GRID_S = 0.5
+MIN_GRID_S = 0.4
+# Grid steps of the clip: round(lerp(difficulty, *CLIP_STEPS)) plus or minus STEPS_SPREAD.
+CLIP_STEPS = (10, 14)
+STEPS_SPREAD = 2
+# Change phases and splits are planned on a clip of REFERENCE_STEPS steps and scaled to the
+# clip's own steps.
+REFERENCE_STEPS = 10
+# The onset question offers four consecutive grid slots, the first of them drawn from
+# ONSET_FIRST_SLOTS; the plan balances which of the four is the onset (its rank), so the
+# onset lies anywhere from slot 1 to 8 of the reference clip.
+ONSET_RANKS = (0, 1, 2, 3)
+ONSET_FIRST_SLOTS = (1, 2, 3, 4, 5)
+# The change phase asked by "during which interval": every placement on the reference grid,
+# one to three steps long, anywhere in the clip. Those centred in the middle 40% of the clip
+# come a quarter as often as the others, so that a blind "middle of the video" guess (the
+# middle half, or the typical length centred) rarely reaches IoU 0.5 (measured in the
+# README); the older 20-80% placement let it on 56-69% of the questions.
+INTERVAL_LENGTHS = (1, 2, 3)
+MIDDLE = (0.3, 0.7)
+MIDDLE_WEIGHT, OTHER_WEIGHT = 1, 4
+# Reference steps of the profile's single split and of the change after an onset: spread so
+# that where the speed changes follows from no wording.
+PROFILE_SPLITS = (2, 3, 4, 5, 6, 7, 8)
+ONSET_LENGTHS = (1, 2, 3, 4)
 SUBSTEPS = 20  # integration steps per frame for the distance travelled
 
 
@@ -45,10 +69,6 @@ def profile_text(profile: Sequence[str]) -> str:
 
 def seconds_text(seconds: float) -> str:
     return f"At about {seconds:.1f} s"
-
-
-def grid_step(num_frames: int, fps: int) -> float:
-    return num_frames / fps / GRID_STEPS
 
 
 def bouncing_positions(arena: Arena, radius: float, start: np.ndarray, heading: float,
@@ -80,6 +100,17 @@ def contact_events(object_id: str, arena: Arena, radius: float, start: np.ndarra
     return events
 
 
+def interval_values() -> tuple[tuple[int, int], ...]:
+    """(start, end) reference steps of the asked change phase, each as often as its
+    weight."""
+    out = []
+    for n in INTERVAL_LENGTHS:
+        for a in range(REFERENCE_STEPS - n + 1):
+            middle = MIDDLE[0] < (a + n / 2) / REFERENCE_STEPS < MIDDLE[1]
+            out += [(a, a + n)] * (MIDDLE_WEIGHT if middle else OTHER_WEIGHT)
+    return tuple(out)
+
+
 @register
 class Acceleration(Task):
     id = "acceleration"
@@ -101,17 +132,25 @@ class Acceleration(Task):
 
     def values(self, template: Template, difficulty: int) -> Sequence:
         if template.name == "onset":
-            return ONSET_SLOTS
+            return ONSET_RANKS
         if template.name == "profile":
             return PROFILES
-        return tuple((a, a + n) for a in INTERVAL_STARTS for n in INTERVAL_LENGTHS)
+        return interval_values()
 
     def simulate(self, plan: Plan, rng: np.random.Generator, difficulty: int,
                  video: VideoSpec) -> Simulation:
-        seconds = max(MIN_SECONDS, round(lerp(difficulty, 5.0, 7.0) * video.duration_scale))
-        num_frames = seconds * video.fps
-        duration = float(seconds)
-        step = duration / GRID_STEPS
+        step_frames = max(math.ceil(MIN_GRID_S * video.fps),
+                          round(GRID_S * video.duration_scale * video.fps))
+        steps = round(lerp(difficulty, *CLIP_STEPS)) + int(
+            rng.integers(-STEPS_SPREAD, STEPS_SPREAD + 1))
+        num_frames = steps * step_frames
+        duration = num_frames / video.fps
+        step = step_frames / video.fps
+
+        def knot(reference: float) -> int:
+            """The clip's grid step nearest to a step of the reference clip."""
+            return int(math.floor(reference * steps / REFERENCE_STEPS + 0.5))
+
         ratio = lerp(difficulty, 2.5, 1.6) * float(rng.uniform(0.95, 1.05))
         unit = min(video.width, video.height) / 448
         # The centroid jitter after H.264 is ~0.3 px whatever the frame size, so speeds shrink
@@ -122,17 +161,22 @@ class Acceleration(Task):
         name = plan.template.name
         if name == "profile":
             first, second = plan.value
-            split = int(rng.integers(4, 7)) * step
+            split = knot(int(rng.choice(PROFILE_SPLITS))) * step
             phases = [(0.0, split, first), (split, duration, second)]
         else:
             if name == "onset":
-                start = int(plan.value) * step
-                end = start + int(rng.integers(2, 4)) * step
+                onset_slots = knot(int(rng.choice(ONSET_FIRST_SLOTS))) + np.arange(
+                    len(ONSET_RANKS))
+                start = int(onset_slots[plan.value]) * step
+                length = max(1, knot(int(rng.choice(ONSET_LENGTHS))))
+                end = min(int(onset_slots[plan.value]) + length, steps) * step
             else:
-                start, end = plan.value[0] * step, plan.value[1] * step
+                first = knot(plan.value[0])
+                start, end = first * step, max(first + 1, knot(plan.value[1])) * step
             change = "speeding_up" if rng.random() < 0.5 else "slowing_down"
-            phases = [(0.0, start, "constant"), (start, end, change),
-                      (end, duration, "constant")]
+            # A change at the very start or end of the clip has no constant phase there.
+            phases = [p for p in [(0.0, start, "constant"), (start, end, change),
+                                  (end, duration, "constant")] if p[1] > p[0]]
         # Speeds at the knots: a change multiplies or divides the speed by `ratio`, and the
         # whole profile is lifted so that its slowest point is `slow`.
         levels = [0.0]
@@ -173,8 +217,11 @@ class Acceleration(Task):
                                  fine_s[in_clip])
         events += other_events
         events.sort(key=lambda e: (e.start_s, e.type, e.params["object"]))
+        facts = {"phases": phases, "grid_s": step}
+        if name == "onset":
+            facts["onset_slots"] = [int(k) for k in onset_slots]
         return Simulation(video, num_frames, others + [target], events, scene=arena.to_scene(),
-                          facts={"phases": phases, "grid_s": step})
+                          facts=facts)
 
     def ask(self, sim: Simulation, plan: Plan, rng: np.random.Generator,
             difficulty: int) -> Question:
@@ -191,14 +238,14 @@ class Acceleration(Task):
                                               rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options,
                             {"kind": "speed_profile", "object": "obj0"}, list(profile))
-        start, end, change = phases[1]
+        start, end, change = next(p for p in phases if p[2] != "constant")
         verb = "speed up" if change == "speeding_up" else "slow down"
         if template.name == "onset":
             text = f"When does the {name} start to {verb}?"
             # The four onset slots: the true one and its neighbours on the grid, one of which
             # is often where the change ends.
             options, letter = multiple_choice(
-                seconds_text(start), [seconds_text(s * step) for s in ONSET_SLOTS],
+                seconds_text(start), [seconds_text(s * step) for s in sim.facts["onset_slots"]],
                 plan.letter_index, rng, template.n_options)
             return Question(text, "multiple_choice", letter, options[letter], options,
                             {"kind": "change_onset", "object": "obj0", "grid_s": round(step, 4)},
