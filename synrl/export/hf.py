@@ -9,7 +9,8 @@ Answers are heterogeneous (a letter, a number, "yes"/"no", a list of strings, an
 and one Arrow column has one type. ``answer`` therefore holds the record's answer as JSON
 text (``"\"B\""``, ``"3"``, ``"[\"up\", \"down\"]"``, ``"[1.5, 3.0]"``), which is exact and
 round-trips; typed helper columns hold the same value for the one type that applies and are
-null otherwise: ``answer_letter``, ``answer_number``, ``answer_list``, ``answer_interval``.
+null otherwise: ``answer_letter``, ``answer_number``, ``answer_list``, ``answer_interval``,
+``answer_boxes`` (a tracking answer's ``[x1, y1, x2, y2]`` per asked time).
 Event parameters, the long-term ``states``, ``query``, ``answer_value`` and ``scene`` differ
 per task and are JSON text too; :func:`row_to_record` rebuilds the exact record.
 """
@@ -76,6 +77,7 @@ def features():
         "answer_list": List(Value("string")),
         "answer_ordered": Value("bool"),
         "answer_interval": List(Value("float64"), length=2),
+        "answer_boxes": List(List(Value("float64"), length=4)),
         "timeline": List({"type": Value("string"), "start_ms": Value("int32"), "end_ms": Value("int32"),
                           "start_frame": Value("int32"), "end_frame": Value("int32"),
                           "params": Value("string")}),
@@ -115,6 +117,7 @@ def record_to_row(record: dict[str, Any], video_bytes: bytes, cot: str | None = 
         "answer_list": [str(a) for a in answer] if kind == "list" else None,
         "answer_ordered": record.get("answer_ordered"),
         "answer_interval": [float(a) for a in answer] if kind == "interval" else None,
+        "answer_boxes": [[float(v) for v in box] for box in answer] if kind == "box" else None,
         "timeline": [{**{k: e[k] for k in _EVENT_KEYS},
                       "params": _json({k: v for k, v in e.items() if k not in _EVENT_KEYS})}
                      for e in record.get("timeline", [])],
@@ -361,10 +364,10 @@ def dataset_card(feats, records: list[tuple[Path, dict[str, Any]]], counts: dict
         "", "## Columns", "",
         "- `video`: the MP4 (`datasets.Video`, embedded bytes); `video_info`: fps, frame count, size, duration.",
         "- `question`, `options` (a list of `{letter, text}`, null for open questions), `answer_type` "
-        "(`multiple_choice`, `number`, `yes_no`, `list`, `interval`).",
+        "(`multiple_choice`, `number`, `yes_no`, `list`, `interval`, `box`).",
         "- `answer`: the answer as JSON text, exact for every type (a letter, a number, \"yes\"/\"no\", "
-        "a list of strings, `[start_s, end_s]`); `answer_letter`, `answer_number`, `answer_list`, "
-        "`answer_interval`: the same value typed, in the one column that matches `answer_type` (null "
+        "a list of strings, `[start_s, end_s]`, one `[x1, y1, x2, y2]` box per asked time); "
+        "`answer_letter`, `answer_number`, `answer_list`, `answer_interval`, `answer_boxes`: the same value typed, in the one column that matches `answer_type` (null "
         "in the others); `answer_ordered`: whether a list answer's order matters; `answer_text`: "
         "the answer in words.",
         "- `timeline`: events with `type`, `start_ms`/`end_ms`, `start_frame`/`end_frame` and task-specific "

@@ -68,7 +68,7 @@ def test_load_dataset_gives_typed_splits_and_exact_records(exported, split_folde
             assert row_to_record(row) == record
             # The typed helper column of the answer's type holds it; the others are null.
             helpers = {"multiple_choice": "answer_letter", "number": "answer_number",
-                       "list": "answer_list", "interval": "answer_interval"}
+                       "list": "answer_list", "interval": "answer_interval", "box": "answer_boxes"}
             for kind, column in helpers.items():
                 assert (row[column] is not None) == (record["answer_type"] == kind), (row["id"], column)
             if record["answer_type"] == "multiple_choice":
@@ -81,6 +81,29 @@ def test_load_dataset_gives_typed_splits_and_exact_records(exported, split_folde
     with_cot = [row["cot"] for row in train.select_columns(["cot"])]
     assert all(c and c.startswith("<think>") for c in with_cot)
     assert all(row["cot"] is None for row in ds["val"].select_columns(["cot"]))
+
+
+def test_tracking_answers_get_a_typed_boxes_column(tmp_path):
+    """A tracking record's boxes are one typed column (K boxes of 4 floats) beside the
+    exact JSON answer, and the row rebuilds the record."""
+    src = tmp_path / "track"
+    result = generate(GenerateConfig(tasks=["direction"], per_task=2, out=src, difficulty=2,
+                                     question_types=["track"], video=VideoOptions(width=256, height=256)))
+    assert not result.failed
+    out = tmp_path / "hf"
+    export_hf([src], out)
+    ds = datasets.load_dataset(str(out))["train"]
+    assert ds.features["answer_boxes"] == datasets.List(datasets.List(datasets.Value("float64"), length=4))
+    records = {r["id"]: r for r in load_dataset(src)}
+    rows = ds.cast_column("video", datasets.Video(decode=False))
+    assert len(rows) == 2
+    for row in rows:
+        record = records[row["id"]]
+        assert record["answer_type"] == "box"
+        assert row["answer_boxes"] == [[float(v) for v in box] for box in record["answer"]]
+        assert len(row["answer_boxes"]) == len(record["query"]["times_s"])
+        assert row["answer_interval"] is None and row["answer_list"] is None
+        assert row_to_record(row) == record
 
 
 def test_video_bytes_decode_with_pyav(exported, split_folders):
