@@ -114,7 +114,7 @@ def letter_offsets(k: int, question_types: tuple[str, ...]) -> dict[str, int]:
 
     Within a task, every `k` consecutive samples with `k` options take every letter once;
     what a run leaves over is each task's partial last block, `r` consecutive letters of the
-    cycle. The offsets chain those blocks over the built-in tasks in folder order, so a run
+    cycle. The offsets chain those blocks over the built-in tasks in the order of their ids, so a run
     of LETTER_TILE_SAMPLES per task of every built-in task gives each letter within one
     question of the others. Only built-in tasks take part: a task loaded from elsewhere
     must not change another task's records.
@@ -122,7 +122,8 @@ def letter_offsets(k: int, question_types: tuple[str, ...]) -> dict[str, int]:
     builtin = {f"synrl.suite.{p.name}" for p in _BUILTIN.iterdir() if _is_task_folder(p)}
     offsets: dict[str, int] = {}
     taken = 0  # letters of the partial blocks chained so far
-    for task_id in task_ids():
+    # Sorted, not registration order: a module imported early registers its task first.
+    for task_id in sorted(task_ids()):
         task = get_task(task_id)
         if type(task).__module__.rsplit(".", 1)[0] not in builtin:
             continue

@@ -69,18 +69,25 @@ def test_the_cli_audit_path_on_one_dataset(long_term_datasets):
     assert all(s.status == "ok" for s in summary.samples)
 
 
+def corrupted_state(record):
+    """A copy of `record` whose state after the first operation is changed (one field of it
+    shortened, emptied or renamed): a replay must disagree with it."""
+    bad = copy.deepcopy(record)
+    snapshot = bad["states"][1]
+    key = next(k for k in snapshot if k != "step")
+    if isinstance(snapshot[key], list):
+        snapshot[key] = snapshot[key][:-1] if snapshot[key] else ["x"]
+    elif isinstance(snapshot[key], dict):
+        snapshot[key] = {}
+    else:
+        snapshot[key] = snapshot[key] + "x"
+    return bad
+
+
 def test_a_tampered_state_is_a_mismatch(observed):
     for record, _, observations in observed["initial"]:
         audit = auditor_for(record["task"])
-        bad_state = copy.deepcopy(record)
-        snapshot = bad_state["states"][1]
-        key = next(k for k in snapshot if k != "step")
-        if isinstance(snapshot[key], list):
-            snapshot[key] = snapshot[key][:-1] if snapshot[key] else ["x"]
-        elif isinstance(snapshot[key], dict):
-            snapshot[key] = {}
-        else:
-            snapshot[key] = snapshot[key] + "x"
+        bad_state = corrupted_state(record)
         assert "state_mismatch" in audit(bad_state, observations), record["task"]
 
 

@@ -16,6 +16,7 @@ from synrl.generate import SampleRequest, build_sample, write_video
 from synrl.render.video import read_frames
 from synrl.suite.grid_swap.audit import step as grid_swap_step
 from synrl.suite.grid_swap.audit import swapped_cells
+from tests.audit.test_longterm_audit import corrupted_state
 from tests.audit.test_when_audit import shifted
 
 LONG_TERM = ["cards", "chips", "file_system", "grid_swap", "math_trail", "sliding_puzzle"]
@@ -107,15 +108,7 @@ def test_an_event_the_question_does_not_name_is_a_mismatch(samples):
 
 def test_a_corrupted_state_is_a_mismatch(samples):
     for record, observations in samples[1]:
-        bad = copy.deepcopy(record)
-        snapshot = bad["states"][1]
-        key = next(k for k in snapshot if k != "step")
-        if isinstance(snapshot[key], list):
-            snapshot[key] = snapshot[key][:-1] if snapshot[key] else ["x"]
-        elif isinstance(snapshot[key], dict):
-            snapshot[key] = {}
-        else:
-            snapshot[key] = snapshot[key] + "x"
+        bad = corrupted_state(record)
         result = verdict(bad, observations)
         assert result.status == "mismatch", record["id"]
         assert "state_mismatch" in result.derived, (record["id"], result.derived)

@@ -36,6 +36,22 @@ def test_letters_are_balanced_for_every_seed_on_small_runs(seed, per_task):
             assert abs(counter[letter] - n / k) <= max(2, 0.1 * n), (k, counter)
 
 
+def test_letter_offsets_do_not_depend_on_which_task_module_was_imported_first():
+    # Importing a task's module registers it ahead of the others (the registry keeps
+    # insertion order); the offsets, and so every record, must not notice.
+    import json
+    import subprocess
+    import sys
+
+    script = ("import json, {first}; from synrl.suite.registry import letter_offsets, task_ids; "
+              "print(json.dumps([task_ids()[0], letter_offsets(4, ('mc',))]))")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", script.format(first=module)],
+                                      capture_output=True, text=True, check=True).stdout)
+            for module in ("synrl.suite", "synrl.suite.velocity_rank.task")]
+    assert runs[1][0] == "velocity_rank" != runs[0][0]
+    assert runs[0][1] == runs[1][1]
+
+
 def test_the_order_depends_on_the_seed_and_every_block_is_exact():
     task = get_task("rotation")
     a = [task.plan(i, 3, stream="train|0") for i in range(240)]

@@ -90,6 +90,24 @@ def test_letters_within_five_points_of_uniform_over_400_questions():
             assert abs(counter[letter] - total / k) <= max(1, 0.05 * total), (k, counter)
 
 
+# Templates whose plan balances the rank of the right option among its (consecutive,
+# numeric) options rather than the answer itself: acceleration's onset offers four
+# consecutive grid slots, so uniform ranks with uniform windows make the onset time
+# itself peak mid-clip, while no option text or rank is right more often than 1 in 4
+# (tests/test_stats.py).
+RANK_PLANNED = {("acceleration", "onset")}
+
+
+def _balanced_value(task_id: str, template: str, record: dict) -> str:
+    if (task_id, template) not in RANK_PLANNED:
+        return str(record["answer_value"])
+    def seconds(text: str) -> float:  # "At about 2.5 s"
+        return float(text.split()[-2])
+
+    times = sorted(seconds(text) for text in record["options"].values())
+    return str(times.index(seconds(record["options"][record["answer"]])))
+
+
 @pytest.mark.parametrize("task_id", ALL)
 def test_answer_values_are_balanced_per_template(task_id):
     by_template: dict[str, Counter] = {}
@@ -97,8 +115,14 @@ def test_answer_values_are_balanced_per_template(task_id):
     # two-option choice) still has 35 per template.
     for index in range(320):
         record = build_sample(request(task_id, index)).record
+        if record["answer_type"] == "interval":
+            # Placed over the clip by weight on purpose (fewer in the middle): what an
+            # interval must not give away is gated by the blind interval baselines of
+            # tests/test_stats.py (middle of the clip, typical length, question prior).
+            continue
         template = get_task(task_id).plan(index, 1).template.name
-        by_template.setdefault(template, Counter())[str(record["answer_value"])] += 1
+        key = _balanced_value(task_id, template, record)
+        by_template.setdefault(template, Counter())[key] += 1
     for template, counter in by_template.items():
         values = len(counter)
         total = sum(counter.values())
