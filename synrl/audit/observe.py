@@ -9,8 +9,8 @@ chroma subsampling, and ignores pixels of other colours, the walls and the backg
 An object whose colour changes during the clip (a track with `color_by_frame`) is found by
 any of the palette colours it takes; which of them it shows in a frame is then read back
 from the pixels (`Observation.colors`: nearest palette colour of the solid pixels), never
-from the record. Such objects, and those with `shape_by_frame`, also get their outline
-classified into a shape in every frame (`Observation.shape`).
+from the record. Such objects, and those with `shape_by_frame` or a changing `scale`, also
+get their outline classified into a shape in every frame (`Observation.shape`).
 """
 
 from __future__ import annotations
@@ -219,8 +219,10 @@ def observe(frames: Iterable[np.ndarray], record: dict[str, Any],
     channels, owned = track_channels(tracks, colors)
     directions = [np.asarray(c, dtype=np.float32) - background for c in channels]
     norms = [float(d @ d) for d in directions]
-    # Objects whose appearance may change get their outline classified in every frame.
-    classify = [bool(t.get("color_by_frame") or t.get("shape_by_frame")) for t in tracks]
+    # Objects whose appearance may change get their outline classified in every frame; a
+    # size change needs the outline too (the size is the radius of that shape's area).
+    classify = [bool(t.get("color_by_frame") or t.get("shape_by_frame")
+                     or len(set(t.get("scale") or ())) > 1) for t in tracks]
     solid_coverage = [solid_coverage_of(t) for t in tracks]
     shapes = [np.full(n, None, dtype=object) if c else None for c in classify]
     arena = record.get("scene", {}).get("arena")

@@ -76,3 +76,21 @@ def test_time_reversed_pixels_give_the_declared_reversed_answers(dataset):
     results = [audit_reversed(r, identity) for r in chosen]
     assert [(s.id, s.message) for s in results if s.status != "ok"] == []
     assert all(s.expected != r["answer_value"] for s, r in zip(results, chosen))
+
+
+def test_a_when_question_on_an_object_that_only_changes_size_is_audited(tmp_path):
+    """Sample 6 of the 'when' form at difficulty 3 asks when the orange star gets smaller;
+    the star changes nothing but its size, and its outline (which the size is read
+    through) must still be classified: it used to be an audit error."""
+    config = GenerateConfig(tasks=[TASK], per_task=7, out=tmp_path, workers=1, difficulty=3,
+                            question_types=["when"])
+    (tmp_path / "videos").mkdir(parents=True)
+    request = requests_for(config)[6]
+    built = build_sample(request)
+    event = built.record["timeline"][built.record["query"]["event"]]
+    track = next(t for t in built.record["tracks"] if t["id"] == event["object"])
+    assert event["type"] == "size_change"
+    assert not track.get("color_by_frame") and not track.get("shape_by_frame")
+    write_video(built.sim, tmp_path / built.record["video"]["path"], config.video)
+    result = audit_sample(built.record, tmp_path)
+    assert result.status == "ok", result.message

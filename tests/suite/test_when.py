@@ -119,3 +119,25 @@ def test_mixture_deals_the_weights():
                          (["when", "when:2"], "listed twice"), ([], "no question type")):
         with pytest.raises(MixtureError, match=message):
             parse_question_types(bad)
+
+
+@pytest.mark.parametrize("difficulty", [1, 5])
+def test_a_pass_is_asked_only_where_the_objects_close_in_fast_enough(difficulty):
+    """Two objects drifting level by a fraction of a pixel per frame have no moment of
+    passing that the pixels (or a viewer) can time: such pairs are never asked."""
+    import numpy as np
+
+    from synrl.suite.relative_position.when import MIN_PASS_SPEED_PX
+
+    for record in records("relative_position", "when", 20, difficulty=difficulty):
+        event = record["timeline"][record["query"]["event"]]
+        assert event["type"] == "pass"
+        axis = event["axis"]
+        tracks = {t["id"]: np.asarray(t[axis]) for t in record["tracks"]}
+        offset = tracks[event["object"]] - tracks[event["reference"]]
+        for other in record["timeline"]:  # every pass of the asked pair
+            if other["type"] == "pass" and (other["object"], other["reference"]) == \
+                    (event["object"], event["reference"]):
+                f = other["start_frame"]
+                speed = abs(offset[min(f + 1, len(offset) - 1)] - offset[max(f - 1, 0)]) / 2
+                assert speed >= MIN_PASS_SPEED_PX - 0.02, (record["id"], speed)  # 2-decimal tracks
