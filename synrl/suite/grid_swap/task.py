@@ -19,8 +19,8 @@ from synrl.render.gridboards import BoardGeometry, cell_name, lifted_knob_radius
 from synrl.render.shapes import shape_name
 from synrl.suite.base import Question, Template, VideoSpec
 from synrl.suite.base import NEEDS_ORDER
-from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, choice_question,
-                                        number_question, stable_track)
+from synrl.suite._longterm.base import (Ask, LongTermTask, Schedule, Story, cell_distractors,
+                                        choice_question, number_question, stable_track)
 from synrl.suite.registry import register
 
 
@@ -223,14 +223,13 @@ class GridSwap(LongTermTask):
         verb = "was" if at < story.n else "is"
         text = f"{pre} Which cell {verb} the {self.name_of(story, obj)} in {moment}?"
 
-        def answer(s: Story):
-            return where(s.states[at], obj) if at < len(s.states) else None
-        wrong = self.distractor_values(story, answer, rng)
-        visited = [where(s, obj) for s in story.states]
-        r, c = parse_cell(want)
-        near = [cell_name(r + dr, c + dc) for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0))
-                if 0 <= r + dr < side and 0 <= c + dc < side]
-        return choice_question(plan, rng, text, want, wrong + visited + near, query, want)
+        # Alternative histories put the object in a cell next to the truth (one missed swap),
+        # and so would its neighbours: centred on the truth, such a set makes it the option
+        # most similar to the others (+6.6 points over 1000 records). The set is centred on
+        # a pivot cell instead, the truth one time in four (as in sliding_puzzle).
+        visited = [c for c in (where(s, obj) for s in story.states[:at + 1]) if c]
+        wrong = cell_distractors(want, side, side, visited, plan.template.n_options, rng)
+        return choice_question(plan, rng, text, want, wrong, query, want)
 
     ask_cell_after = ask_object_cell
 
